@@ -1,0 +1,77 @@
+"""Flags and modes shared by every family's launcher.
+
+python -m experiments.<family> --workdir=DIR [--config=PATH[:smoke]] [--config.KEY=VALUE ...]
+    [--mode=train|eval|sample] [--coordinator_address=HOST:PORT --num_processes=N
+    --process_id=I | --distributed_auto]
+"""
+import json
+import logging
+import os
+import sys
+
+from absl import flags
+from absl import logging as absl_logging
+from ml_collections import config_flags
+
+FLAGS = flags.FLAGS
+MODES = ('train', 'eval', 'sample')
+
+
+def define_flags(default_config: str):
+  """`default_config` is relative to experiments/configs/."""
+  here = os.path.dirname(os.path.abspath(__file__))
+  flags.DEFINE_string('workdir', None, 'Directory for checkpoints, logs and samples; a rerun '
+                      'with the same workdir resumes.', required=True)
+  flags.DEFINE_enum('mode', 'train', MODES, 'train, or eval/sample the newest checkpoint.')
+  flags.DEFINE_string('coordinator_address', '', 'host:port of process 0 (multi-process).')
+  flags.DEFINE_integer('num_processes', 1, 'Processes in a multi-process run.')
+  flags.DEFINE_integer('process_id', 0, 'This process in a multi-process run.')
+  flags.DEFINE_bool('distributed_auto', False, 'Let JAX detect a TPU pod / SLURM cluster.')
+  config_flags.DEFINE_config_file(
+      'config', os.path.join(here, 'configs', default_config), 'Config file (a get_config() '
+      'module; append :smoke for the tiny variant).', lock_config=True)
+
+
+def _fail(message: str):
+  sys.stderr.write(f'error: {message}\n')
+  sys.exit(2)
+
+
+def run(family: str):
+  # Imported here so that `--help` and flag errors come before JAX starts.
+  import jax
+  from gdm.train import distributed, experiment, loop
+  from gdm.train.evaluation import Evaluator
+  from gdm.train.writer import MetricWriter
+
+  distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
+                         FLAGS.distributed_auto)
+  # Our progress at INFO; the libraries' (orbax logs every save) only from WARNING up.
+  absl_logging.set_verbosity(absl_logging.WARNING)
+  logging.getLogger('gdm').setLevel(logging.INFO)
+  try:
+    exp = experiment.build(FLAGS.config, FLAGS.workdir, family)
+  except ValueError as e:
+    _fail(str(e))
+  if FLAGS.mode == 'train':
+    try:
+      loop.train(exp)
+    except loop.NonFiniteError as e:
+      _fail(str(e))
+    return
+  state, resumed = exp.restore_or_init()
+  if resumed is None:
+    _fail(f'--mode={FLAGS.mode} needs a checkpoint, and {exp.checkpointer.directory} has none; '
+          f'train first')
+  evaluator = Evaluator(exp)
+  if FLAGS.mode == 'eval':
+    scalars = evaluator.evaluate(state)
+    with MetricWriter(exp.workdir, enabled=exp.is_writer) as writer:
+      writer.write_scalars(resumed, scalars)
+    if exp.is_writer:
+      print(json.dumps({'step': resumed, **scalars}))
+  else:
+    path = evaluator.write_samples(state)
+    if exp.is_writer:
+      print(path)
+  jax.effects_barrier()

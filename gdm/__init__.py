@@ -1,0 +1,3 @@
+"""gdm: deep generative models in JAX/Flax with one functional design and one trainer."""
+
+__version__ = '0.1.0'

@@ -1,0 +1,1 @@
+"""Model families: each binds networks, objective and samplers into a `Model`."""

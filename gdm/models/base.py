@@ -1,0 +1,25 @@
+"""The few things the trainer and launchers need from a model family."""
+import dataclasses
+from typing import Any, Callable
+
+import jax
+
+from gdm.train.players import Player
+
+Pytree = Any
+
+
+@dataclasses.dataclass(frozen=True)
+class Model:
+  # init(key, batch) -> ({player name: params}, model_state); `batch` is a prepared batch,
+  # so data-dependent initialisation (e.g. actnorm) can use it.
+  init: Callable[[jax.Array, dict], tuple[dict, Pytree]]
+  players: tuple[Player, ...]
+  # evaluate(params, model_state, batch, key) -> {name: per-example values [B]}; the
+  # loop averages them over the evaluation set.
+  evaluate: Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]
+  # sample(params, model_state, key, num, reference_batch) -> samples in data space.
+  sample: Callable[[dict, Pytree, jax.Array, int, dict], jax.Array]
+  # visualize(params, model_state, batch, key) -> {name: array}: images as
+  # [rows, cols, H, W, C] grids in data space, vectors as [N, D] point clouds.
+  visualize: Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]

@@ -1,0 +1,55 @@
+"""Convolutional encoder and decoder for square images (8x8 to 64x64 and beyond).
+
+Each level halves (encoder) or doubles (decoder) the resolution with a stride-2 convolution,
+so `image_size` must be divisible by 2**len(channels).
+"""
+from typing import Sequence
+
+import flax.linen as nn
+import jax.numpy as jnp
+
+from gdm.nn.mlp import activation
+
+
+def check_levels(image_size: int, channels: Sequence[int]):
+  if image_size % (2 ** len(channels)):
+    raise ValueError(f'image size {image_size} is not divisible by 2**{len(channels)} '
+                     f'(one halving per entry of channels={tuple(channels)})')
+
+
+class ConvEncoder(nn.Module):
+  """[B, H, W, C] -> [B, out_dim]."""
+  channels: Sequence[int]
+  out_dim: int
+  act: str = 'relu'
+  dtype: jnp.dtype = jnp.float32
+
+  @nn.compact
+  def __call__(self, x):
+    act = activation(self.act)
+    for i, c in enumerate(self.channels):
+      x = act(nn.Conv(c, (4, 4), strides=2, padding='SAME', dtype=self.dtype,
+                      name=f'conv{i}')(x))
+    x = x.reshape(x.shape[0], -1)
+    return nn.Dense(self.out_dim, dtype=self.dtype, name='out')(x)
+
+
+class ConvDecoder(nn.Module):
+  """[B, D] -> [B, image_size, image_size, out_channels]; mirrors ConvEncoder."""
+  channels: Sequence[int]          # listed from the encoder's side (small -> large)
+  image_size: int
+  out_channels: int
+  act: str = 'relu'
+  dtype: jnp.dtype = jnp.float32
+
+  @nn.compact
+  def __call__(self, z):
+    act = activation(self.act)
+    chans = list(self.channels)[::-1]
+    base = self.image_size // 2 ** len(chans)
+    x = nn.Dense(base * base * chans[0], dtype=self.dtype, name='in')(z)
+    x = act(x).reshape(z.shape[0], base, base, chans[0])
+    for i, c in enumerate(chans[1:] + [chans[-1]]):
+      x = act(nn.ConvTranspose(c, (4, 4), strides=(2, 2), padding='SAME', dtype=self.dtype,
+                               name=f'deconv{i}')(x))
+    return nn.Conv(self.out_channels, (3, 3), padding='SAME', dtype=self.dtype, name='out')(x)

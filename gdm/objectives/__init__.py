@@ -1,0 +1,1 @@
+"""Objectives: pure functions of model outputs and data, one concept per file."""

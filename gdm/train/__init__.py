@@ -1,0 +1,1 @@
+"""The generic trainer: players, train state, jitted steps, checkpoints and the loop."""

@@ -1,0 +1,89 @@
+"""Evaluation over a fixed split, image grids, and sample files; all use EMA params."""
+import os
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from gdm import data as data_lib
+from gdm.train import distributed, rng
+from gdm.utils import images
+
+
+class Evaluator:
+  """Compiled once per experiment; `evaluate` returns {'eval/NAME': mean over examples}."""
+
+  def __init__(self, exp):
+    self.exp = exp
+    model, prepare = exp.model, exp.prepare
+    replicated = distributed.replicated(exp.mesh)
+
+    def eval_step(params, model_state, raw, key):
+      batch = prepare(raw, rng.key_for(key, 0, rng.DATA), False)
+      values = model.evaluate(params, model_state, batch, key)
+      mask = raw['mask'].astype(jnp.float32)
+      return {k: jnp.sum(jnp.where(mask > 0, v.astype(jnp.float32), 0.0))
+              for k, v in values.items()}, mask.sum()
+
+    self._eval = jax.jit(eval_step, out_shardings=replicated)
+    self._visualize = jax.jit(
+        lambda p, s, raw, key: model.visualize(
+            p, s, prepare(raw, rng.key_for(key, 0, rng.DATA), False), key),
+        out_shardings=replicated)
+    self._sample = jax.jit(
+        lambda p, s, key, raw, num: model.sample(
+            p, s, key, num, prepare(raw, rng.key_for(key, 0, rng.DATA), False)),
+        static_argnums=4, out_shardings=replicated)
+
+  def _batches(self):
+    c = self.exp.config
+    for raw in data_lib.eval_batches(self.exp.eval_source, c.eval.batch_size,
+                                     c.eval.num_examples, jax.process_index(),
+                                     jax.process_count()):
+      yield self.exp.global_batch(raw, leading=0)
+
+  def _reference(self):
+    return next(self._batches())
+
+  def evaluate(self, state) -> dict[str, float]:
+    sums, count = {}, 0.0
+    for i, raw in enumerate(self._batches()):
+      key = rng.key_for(self.exp.base_key, state.step, rng.EVAL, i)
+      values, n = self._eval(state.ema_params, state.model_state, raw, key)
+      for k, v in values.items():
+        sums[k] = sums.get(k, 0.0) + float(v)
+      count += float(n)
+    return {f'eval/{k}': v / count for k, v in sums.items()}
+
+  def sample(self, state, num: int) -> np.ndarray:
+    key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE)
+    return np.asarray(jax.device_get(
+        self._sample(state.ema_params, state.model_state, key, self._reference(), num)))
+
+  def to_image(self, x: np.ndarray, cols: int | None = None) -> np.ndarray:
+    """Data-space array -> one uint8 picture: a grid of images or a 2-D scatter."""
+    if not self.exp.info.is_image:
+      return images.scatter_image(np.asarray(x)[:, :2])
+    x = np.asarray(data_lib.to_uint8(x, self.exp.config.data))
+    return images.make_grid(x.reshape((-1,) + x.shape[-3:]), ncol=cols)
+
+  def pictures(self, state) -> dict[str, np.ndarray]:
+    """Reconstruction-style grids from `model.visualize` plus a grid of samples."""
+    key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 1)
+    out = jax.device_get(self._visualize(state.ema_params, state.model_state,
+                                         self._reference(), key))
+    pictures = {name: self.to_image(v, v.shape[1] if v.ndim == 5 else None)
+                for name, v in out.items()}
+    pictures['samples'] = self.to_image(self.sample(state, self.exp.config.sample.num_samples))
+    return pictures
+
+  def write_samples(self, state) -> str:
+    """WORKDIR/samples/samples_<step>.npz with array `x` (data space) and its PNG grid."""
+    x = self.sample(state, self.exp.config.sample.num_samples)
+    step = int(state.step)
+    path = os.path.join(self.exp.workdir, 'samples', f'samples_{step}.npz')
+    if self.exp.is_writer:
+      os.makedirs(os.path.dirname(path), exist_ok=True)
+      np.savez(path, x=x)
+      images.save_png(path[:-len('.npz')] + '.png', self.to_image(x))
+    return path

@@ -1,0 +1,135 @@
+"""The training loop: compiled steps, logging, evaluation, checkpoints and preemption.
+
+Work is cut into calls of `train.steps_per_call` steps aligned to absolute step numbers, so
+a resumed run makes exactly the same calls, on the same batches with the same keys, as an
+uninterrupted one and ends with bit-identical parameters.
+"""
+import logging
+import signal
+import threading
+
+import jax
+import numpy as np
+from jax.experimental import multihost_utils
+
+from gdm.train import distributed
+from gdm.train.evaluation import Evaluator
+from gdm.train.experiment import Experiment
+from gdm.train.step import make_multi_step, make_train_step
+from gdm.train.writer import MetricWriter, ProgressReporter
+
+log = logging.getLogger('gdm')
+
+
+class NonFiniteError(RuntimeError):
+  """Too many updates in a row had a non-finite loss or gradient."""
+
+
+class _Preemption:
+  """SIGTERM sets a flag that the loop reads between calls (all processes agree)."""
+
+  def __init__(self):
+    self.flag = False
+    self._previous = None
+
+  def __enter__(self):
+    if threading.current_thread() is threading.main_thread():
+      self._previous = signal.signal(signal.SIGTERM, self._handle)
+    return self
+
+  def _handle(self, signum, frame):
+    log.warning('SIGTERM received: saving a checkpoint after the current step')
+    self.flag = True
+
+  def reached(self, step: int) -> bool:
+    if jax.process_count() > 1:
+      return bool(multihost_utils.process_allgather(np.int32(self.flag)).max()) or \
+          multihost_utils.reached_preemption_sync_point(step)
+    return self.flag
+
+  def __exit__(self, *exc):
+    if self._previous is not None:
+      signal.signal(signal.SIGTERM, self._previous)
+
+
+def _due(step: int, every: int, last: int) -> bool:
+  return step == last or (every > 0 and step % every == 0)
+
+
+def compile_train_step(exp: Experiment):
+  step_fn = make_train_step(exp.model.players, exp.prepare, exp.config.train.ema_decay)
+  replicated = distributed.replicated(exp.mesh)
+  return jax.jit(make_multi_step(step_fn),
+                 in_shardings=(replicated, distributed.batch_sharding(exp.mesh, 2), replicated),
+                 out_shardings=(replicated, replicated), donate_argnums=0)
+
+
+def train(exp: Experiment):
+  """Trains to `train.num_steps`, resuming from the workdir. Returns the final state."""
+  cfg = exp.config.train
+  total, per_call = cfg.num_steps, cfg.steps_per_call
+  state, resumed = exp.restore_or_init()
+  step = int(state.step)
+  if resumed is not None:
+    log.info('resumed from checkpoint at step %d in %s', step, exp.workdir)
+  train_step = compile_train_step(exp)
+  evaluator = Evaluator(exp)
+  writer = MetricWriter(exp.workdir, enabled=exp.is_writer)
+  reporter = ProgressReporter(total, step)
+  k = exp.micro_batches
+
+  def load(start: int):
+    n = min(per_call - start % per_call, total - start)
+    local = exp.pipeline.batches(start * k, n * k)
+    local = {key: v.reshape((n, k) + v.shape[1:]) for key, v in local.items()}
+    return n, exp.global_batch(local, leading=2)
+
+  def save(at: int, force: bool = False):
+    exp.checkpointer.save(at, state, {'next_step': at}, force=force)
+
+  pending = []
+  next_batch = load(step) if step < total else None
+  with _Preemption() as preemption:
+    while step < total:
+      n, batch = next_batch
+      state, metrics = train_step(state, batch, exp.base_key)
+      step += n
+      pending.append(metrics)
+      next_batch = load(step) if step < total else None   # overlaps the device work
+      run = int(state.nonfinite_run)
+      if run >= cfg.max_nonfinite:
+        exp.checkpointer.wait()
+        last = exp.checkpointer.latest_step()
+        raise NonFiniteError(
+            f'stopping at step {step}: {run} train steps in a row had a non-finite loss or '
+            f'gradient (train.max_nonfinite={cfg.max_nonfinite}); the last good checkpoint '
+            f'(step {last}) in {exp.checkpointer.directory} is intact')
+      if _due(step, cfg.log_every, total):
+        scalars = {key: float(np.mean(np.concatenate([np.asarray(m[key]) for m in pending])))
+                   for key in pending[0]}
+        scalars['skipped_total'] = float(state.skipped)
+        pending = []
+        writer.write_scalars(step, scalars)
+        if exp.is_writer:
+          log.info(reporter.line(step, scalars))
+      if _due(step, cfg.eval_every, total):
+        scalars = evaluator.evaluate(state)
+        writer.write_scalars(step, scalars)
+        if exp.is_writer:
+          log.info('eval at step %d: %s', step,
+                       ', '.join(f'{k}={v:.5g}' for k, v in scalars.items()))
+      if _due(step, cfg.sample_every, total):
+        for name, picture in evaluator.pictures(state).items():
+          writer.write_images(step, name, picture)
+      if step % cfg.checkpoint_every == 0 or step == total:
+        save(step, force=True)
+      if step < total and preemption.reached(step):
+        save(step, force=True)
+        exp.checkpointer.wait()
+        writer.close()
+        log.warning('preempted: saved step %d to %s; rerun the same command to resume',
+                        step, exp.checkpointer.directory)
+        return state
+  exp.checkpointer.wait()
+  writer.close()
+  return state

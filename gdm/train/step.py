@@ -1,0 +1,107 @@
+"""The generic train step built from players, with a non-finite guard and EMA.
+
+One train step consumes `k = max(player.steps)` micro-batches (leading axis of `batch`):
+player p makes `p.steps` updates in order, update i on micro-batch i, so a GAN critic with
+n_critic=5 sees five fresh real batches per generator update as in the WGAN papers.
+An update whose loss or gradients are not finite is skipped (params, optimizer state and
+model state keep their old values) and counted; the loop stops a run that skips too often.
+"""
+from typing import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+import optax
+
+from gdm.train import rng
+from gdm.train.players import Player
+from gdm.train.state import TrainState
+
+
+def _all_finite(tree) -> jax.Array:
+  leaves = [jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)]
+  return jnp.stack(leaves).all() if leaves else jnp.array(True)
+
+
+def _select(pred, new, old):
+  return jax.tree.map(lambda a, b: jnp.where(pred, a, b), new, old)
+
+
+def num_micro_batches(players: Sequence[Player]) -> int:
+  return max(p.steps for p in players)
+
+
+def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: float):
+  """Returns step(state, batch, base_key) -> (state, metrics) for one train step.
+
+  `prepare(batch, key, train)` turns a raw micro-batch into model inputs on device
+  (scaling, dequantization, flips), keyed by step so that it does not depend on sharding.
+  """
+  names = [p.name for p in players]
+  if len(set(names)) != len(names):
+    raise ValueError(f'player names must be unique, got {names}')
+  multi = len(players) > 1
+
+  def player_update(player, index, params, opt_state, model_state, batch, key, step):
+    def loss_of(own):
+      return player.loss_fn({**params, player.name: own}, model_state, batch, key, step)
+
+    own = params[player.name]
+    (loss, (metrics, new_model_state)), grads = jax.value_and_grad(
+        loss_of, has_aux=True)(own)
+    finite = jnp.isfinite(loss) & _all_finite(grads)
+    updates, new_opt = player.optimizer.update(grads, opt_state[player.name], own)
+    params = {**params, player.name: _select(finite, optax.apply_updates(own, updates), own)}
+    opt_state = {**opt_state, player.name: _select(finite, new_opt, opt_state[player.name])}
+    model_state = _select(finite, new_model_state, model_state)
+    metrics = {**metrics, 'loss': loss, 'grad_norm': optax.global_norm(grads)}
+    metrics = {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}
+    return (params, opt_state, model_state), metrics, (~finite).astype(jnp.int32)
+
+  def step_fn(state: TrainState, batch: dict, base_key: jax.Array):
+    step = state.step
+    k = jax.tree.leaves(batch)[0].shape[0]
+    prepared = [prepare(jax.tree.map(lambda x, i=i: x[i], batch),
+                        rng.key_for(base_key, step, rng.DATA, i), True) for i in range(k)]
+    carry = (state.params, state.opt_state, state.model_state)
+    metrics, skipped = {}, jnp.zeros((), jnp.int32)
+    for pi, player in enumerate(players):
+      if player.steps > k:
+        raise ValueError(f'player {player.name!r} needs {player.steps} micro-batches, got {k}')
+      per_update = []
+      for i in range(player.steps):
+        key = rng.key_for(base_key, step, rng.PLAYER, pi, i)
+        update = lambda c, p=player, b=prepared[i], kk=key: player_update(
+            p, pi, *c, b, kk, step)
+        if player.active is None:
+          carry, m, bad = update(carry)
+        else:
+          out_shape = jax.eval_shape(update, carry)
+          idle = lambda c, s=out_shape: (c, jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype), s[1]),
+                                          jnp.zeros((), jnp.int32))
+          carry, m, bad = jax.lax.cond(player.active(step), update, idle, carry)
+        per_update.append(m)
+        skipped = skipped + bad
+      mean = jax.tree.map(lambda *xs: sum(xs) / len(xs), *per_update)
+      metrics.update({(f'{player.name}/{k_}' if multi else k_): v for k_, v in mean.items()})
+
+    params, opt_state, model_state = carry
+    ema = jax.tree.map(lambda e, p: ema_decay * e + (1.0 - ema_decay) * p,
+                       state.ema_params, params)
+    new_state = state.replace(
+        step=step + 1, params=params, opt_state=opt_state, model_state=model_state,
+        ema_params=ema,
+        nonfinite_run=jnp.where(skipped > 0, state.nonfinite_run + 1, 0),
+        skipped=state.skipped + skipped)
+    metrics['skipped_updates'] = skipped.astype(jnp.float32)
+    return new_state, metrics
+
+  return step_fn
+
+
+def make_multi_step(step_fn):
+  """Several train steps per call: batch leaves carry a leading [num_steps] axis."""
+
+  def multi_step(state, batches, base_key):
+    return jax.lax.scan(lambda s, b: step_fn(s, b, base_key), state, batches)
+
+  return multi_step

@@ -1,0 +1,156 @@
+"""Where training metrics and samples go: a JSON-lines file, TensorBoard, and PNGs.
+
+Only process 0 should write (pass `enabled=jax.process_index() == 0`); other processes get
+a writer whose methods do nothing, so call sites need no `if`. Every file is opened for
+append: a resumed run adds to the same workdir without losing what came before. Steps that
+are re-run after a restart appear again in metrics.jsonl (TensorBoard drops the stale ones
+itself when it sees a step go backwards).
+"""
+import io
+import json
+import math
+import os
+import time
+from typing import Callable, Mapping
+
+import numpy as np
+from PIL import Image
+from tensorboard.compat.proto import event_pb2
+from tensorboard.compat.proto import summary_pb2
+from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
+from gdm.utils import images as image_utils
+
+METRICS_FILE = 'metrics.jsonl'
+TENSORBOARD_DIR = 'tensorboard'
+SAMPLES_DIR = 'samples'
+
+# JSON has no NaN/Infinity; strict parsers reject Python's default output, so use strings.
+_NON_FINITE = {'nan': math.nan, 'inf': math.inf, '-inf': -math.inf}
+
+
+def _json_float(value: float) -> float | str:
+  if math.isfinite(value):
+    return value
+  return 'nan' if math.isnan(value) else ('inf' if value > 0 else '-inf')
+
+
+class MetricWriter:
+  """Appends scalars to WORKDIR/metrics.jsonl and TensorBoard, images to WORKDIR/samples."""
+
+  def __init__(self, workdir: str, enabled: bool):
+    self.workdir = workdir
+    self.enabled = enabled
+    self._tb = None
+    if enabled:
+      os.makedirs(workdir, exist_ok=True)
+      # Each writer gets its own event file; TensorBoard merges all files in the dir.
+      self._tb = EventFileWriter(os.path.join(workdir, TENSORBOARD_DIR))
+
+  def write_scalars(self, step: int, scalars: Mapping[str, float]) -> None:
+    if not self.enabled:
+      return
+    step = int(step)
+    values = {k: float(v) for k, v in scalars.items()}  # also pulls jax/numpy scalars to host
+    record = {'step': step, **{k: _json_float(v) for k, v in values.items()}}
+    # Opened per call so every line is on disk at once, even if the job is killed.
+    with open(os.path.join(self.workdir, METRICS_FILE), 'a') as f:
+      f.write(json.dumps(record, allow_nan=False) + '\n')
+    summary = summary_pb2.Summary(
+        value=[summary_pb2.Summary.Value(tag=k, simple_value=v) for k, v in values.items()])
+    self._tb.add_event(event_pb2.Event(wall_time=time.time(), step=step, summary=summary))
+
+  def write_images(self, step: int, name: str, image_uint8: np.ndarray) -> None:
+    """Saves WORKDIR/samples/{name}_{step}.png and a TensorBoard image summary.
+
+    Takes one uint8 image (HxW, HxWx1, HxWx3) or a batch [N, H, W, C] that is tiled first.
+    """
+    if not self.enabled:
+      return
+    image = np.asarray(image_uint8)
+    if image.ndim == 4:
+      image = image_utils.make_grid(image)
+    image_utils.save_png(os.path.join(self.workdir, SAMPLES_DIR, f'{name}_{int(step)}.png'), image)
+    if image.ndim == 3:
+      image = image[..., 0] if image.shape[-1] == 1 else image
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format='PNG')
+    proto = summary_pb2.Summary.Image(
+        height=image.shape[0], width=image.shape[1], colorspace=1 if image.ndim == 2 else 3,
+        encoded_image_string=buffer.getvalue())
+    summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=name, image=proto)])
+    self._tb.add_event(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
+
+  def flush(self) -> None:
+    if self._tb is not None:
+      self._tb.flush()
+
+  def close(self) -> None:
+    if self._tb is not None:
+      self._tb.close()
+      self._tb = None
+    self.enabled = False  # writes after close would otherwise hit a closed event file
+
+  def __enter__(self) -> 'MetricWriter':
+    return self
+
+  def __exit__(self, *exc) -> None:
+    self.close()
+
+
+def read_metrics(workdir: str) -> list[dict]:
+  """Parses WORKDIR/metrics.jsonl into one dict per line, in write order.
+
+  'nan'/'inf'/'-inf' strings are turned back into floats. Missing file: empty list.
+  """
+  path = os.path.join(workdir, METRICS_FILE)
+  if not os.path.exists(path):
+    return []
+  records = []
+  with open(path) as f:
+    for line in f:
+      if line.strip():
+        record = json.loads(line)
+        records.append({k: _NON_FINITE.get(v, v) if isinstance(v, str) else v
+                        for k, v in record.items()})
+  return records
+
+
+def _format_duration(seconds: float) -> str:
+  seconds = int(round(seconds))
+  hours, rest = divmod(seconds, 3600)
+  minutes, secs = divmod(rest, 60)
+  if hours:
+    return f'{hours}h{minutes:02d}m'
+  if minutes:
+    return f'{minutes}m{secs:02d}s'
+  return f'{secs}s'
+
+
+class ProgressReporter:
+  """Formats one console line per logging step: progress, scalars, speed and ETA.
+
+  Speed is measured over the interval since the previous `line` call (or construction),
+  so it reflects current throughput rather than an average that includes compilation.
+  """
+
+  def __init__(self, total_steps: int, start_step: int = 0,
+               clock: Callable[[], float] = time.monotonic):
+    self.total_steps = total_steps
+    self._clock = clock
+    self._last_step = start_step
+    self._last_time = clock()
+
+  def line(self, step: int, scalars: Mapping[str, float]) -> str:
+    now = self._clock()
+    elapsed, done = now - self._last_time, step - self._last_step
+    self._last_step, self._last_time = step, now
+    parts = [f'step {step}/{self.total_steps}']
+    parts += [f'{k} {float(v):.4g}' for k, v in scalars.items()]
+    if elapsed > 0 and done > 0:
+      rate = done / elapsed
+      parts.append(f'{rate:.1f} steps/s')
+      parts.append(f'ETA {_format_duration(max(self.total_steps - step, 0) / rate)}')
+    else:
+      parts.append('? steps/s')  # first call after a restart, or no steps since last call
+    return ' | '.join(parts)

@@ -1,0 +1,1 @@
+"""Small helpers shared across gdm: image mosaics and PNG output."""

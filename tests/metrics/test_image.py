@@ -1,0 +1,49 @@
+"""Tests for gdm.metrics.image against scikit-image's reference implementations."""
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from skimage import metrics as skm
+
+from gdm.metrics import image
+
+
+@pytest.mark.parametrize('dtype, max_val', [(np.uint8, 255.0), (np.float32, 1.0)])
+def test_matches_skimage_per_image(dtype, max_val):
+  rng = np.random.default_rng(0)
+  if dtype == np.uint8:
+    a = rng.integers(0, 256, (4, 16, 12, 3), dtype=np.uint8)
+    b = rng.integers(0, 256, (4, 16, 12, 3), dtype=np.uint8)
+  else:
+    a = rng.uniform(size=(4, 16, 12, 3)).astype(np.float32)
+    b = np.clip(a + 0.05 * rng.normal(size=a.shape), 0, 1).astype(np.float32)
+  got_mse = np.asarray(image.mse(a, b))
+  got_psnr = np.asarray(image.psnr(a, b, max_val))
+  assert got_mse.dtype == np.float32 and got_psnr.dtype == np.float32
+  for i in range(len(a)):
+    np.testing.assert_allclose(got_mse[i], skm.mean_squared_error(a[i], b[i]), rtol=1e-5)
+    np.testing.assert_allclose(
+        got_psnr[i], skm.peak_signal_noise_ratio(a[i], b[i], data_range=max_val), rtol=1e-5)
+
+
+def test_uint8_does_not_wrap_around():
+  a = np.zeros((1, 2, 2, 1), np.uint8)
+  b = np.full((1, 2, 2, 1), 255, np.uint8)
+  assert float(image.mse(a, b)[0]) == 255.0 ** 2
+  assert float(image.psnr(a, b, 255.0)[0]) == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize('shape, out', [((8, 8, 3), ()), ((5, 8, 8, 1), (5,)),
+                                        ((2, 3, 8, 8, 3), (2, 3))])
+def test_batch_shapes(shape, out):
+  a = jnp.ones(shape)
+  assert image.mse(a, 0.5 * a).shape == out
+  assert image.psnr(a, 0.5 * a, 1.0).shape == out
+
+
+def test_identical_images_give_inf():
+  a = np.random.default_rng(1).uniform(size=(3, 8, 8, 3))
+  b = a.copy()
+  b[1] += 0.1
+  p = np.asarray(image.psnr(a, b, 1.0))
+  assert np.isposinf(p[0]) and np.isposinf(p[2]) and np.isfinite(p[1])
+  assert np.all(np.asarray(image.mse(a, a)) == 0)

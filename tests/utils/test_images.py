@@ -1,0 +1,77 @@
+"""Tests for gdm.utils.images: grid layout, PNG round trip, 2-D scatter rendering."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from gdm.utils import images
+
+
+def _distinct_images(n, h, w, c):
+  # Image k is filled with value k + 1, so its cell is identifiable and never the pad value 0.
+  return np.broadcast_to(np.arange(1, n + 1, dtype=np.uint8)[:, None, None, None],
+                         (n, h, w, c)).copy()
+
+
+@pytest.mark.parametrize('n, ncol, shape', [
+    (16, None, (4 * 9 + 1, 4 * 9 + 1)),  # 4x4
+    (10, None, (3 * 9 + 1, 4 * 9 + 1)),  # ceil(sqrt(10)) = 4 columns, 3 rows
+    (1, None, (10, 10)),
+    (6, 2, (3 * 9 + 1, 2 * 9 + 1)),
+])
+def test_grid_shape(n, ncol, shape):
+  grid = images.make_grid(_distinct_images(n, 8, 8, 3), ncol=ncol)
+  assert grid.shape == (*shape, 3)
+  assert grid.dtype == np.uint8
+
+
+def test_grid_placement_and_padding():
+  h, w, pad, ncol = 5, 7, 2, 3
+  grid = images.make_grid(_distinct_images(8, h, w, 1), ncol=ncol, pad=pad)
+  for k in range(8):
+    top = pad + (k // ncol) * (h + pad)
+    left = pad + (k % ncol) * (w + pad)
+    assert np.all(grid[top:top + h, left:left + w] == k + 1)
+  assert np.all(grid[:pad] == 0) and np.all(grid[:, :pad] == 0)
+  # The ninth cell is unused and stays empty.
+  assert np.all(grid[pad + 2 * (h + pad):, pad + 2 * (w + pad):] == 0)
+
+
+def test_grid_rejects_bad_input():
+  with pytest.raises(ValueError):
+    images.make_grid(np.zeros((2, 4, 4, 2), np.uint8))
+  with pytest.raises(ValueError):
+    images.make_grid(np.zeros((2, 4, 4, 3), np.float32))
+
+
+@pytest.mark.parametrize('shape', [(6, 9), (6, 9, 1), (6, 9, 3)])
+def test_png_round_trip(tmp_path, shape):
+  image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+  path = tmp_path / 'a' / 'b' / 'x.png'
+  images.save_png(str(path), image)
+  loaded = np.asarray(Image.open(path))
+  np.testing.assert_array_equal(loaded, image.reshape(loaded.shape))
+
+
+def test_scatter_image_lights_up_where_points_are():
+  points = np.array([[0.5, 0.5], [-0.5, -0.5]] * 10)
+  image = images.scatter_image(points, size=64, lim=1.0)
+  assert image.shape == (64, 64, 1) and image.dtype == np.uint8
+  # x = 0.5 -> column 48; y = 0.5 -> row 63 - 48 = 15 (y grows upwards, row 0 at the top).
+  # (-0.5, -0.5) -> column 16, row 63 - 16 = 47.
+  assert image[15, 48, 0] == 255 and image[47, 16, 0] == 255
+  assert np.count_nonzero(image) == 2
+
+
+def test_scatter_image_default_lim_and_log_scale():
+  rng = np.random.default_rng(0)
+  points = rng.normal(size=(50000, 2)) * 3.0 + 100.0 * (rng.uniform(size=(50000, 1)) > 0.9999)
+  image = images.scatter_image(points, size=64)
+  assert image.max() == 255
+  # Data-derived limits ignore the few far outliers and keep the bulk of the samples
+  # filling the centre of the view rather than a few pixels of it.
+  assert image[32 - 8:32 + 8, 32 - 8:32 + 8].min() > 0
+  assert image[0, 0, 0] == 0
+  # Log scaling: a lone point is still clearly visible next to a dense cluster.
+  dense = np.concatenate([np.zeros((10000, 2)), [[0.9, 0.9]]])
+  lone = images.scatter_image(dense, size=32, lim=1.0)
+  assert 0 < lone[1, 30, 0] < 255 and lone[1, 30, 0] > 10
