@@ -77,3 +77,18 @@ def shrink_for_smoke(config: ml_collections.ConfigDict) -> ml_collections.Config
   if config.data.num_examples == 0:
     config.data.num_examples = 512     # embedded toys only; other datasets ignore it
   return config
+
+
+VARIANTS = ('', 'smoke')
+
+
+def apply_variant(config: ml_collections.ConfigDict, variant: str,
+                  smoke: dict | None = None) -> ml_collections.ConfigDict:
+  """`--config=PATH:VARIANT`; 'smoke' shrinks the run and applies `smoke` to config.model."""
+  if variant not in VARIANTS:
+    raise ValueError(f'unknown config variant {variant!r}; choose one of: '
+                     f'{", ".join(repr(v) for v in VARIANTS)}')
+  if variant == 'smoke':
+    shrink_for_smoke(config)
+    config.model.update(smoke or {})
+  return config

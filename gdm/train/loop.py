@@ -97,14 +97,8 @@ def train(exp: Experiment):
       pending.append(metrics)
       next_batch = load(step) if step < total else None   # overlaps the device work
       run = int(state.nonfinite_run)
-      if run >= cfg.max_nonfinite:
-        exp.checkpointer.wait()
-        last = exp.checkpointer.latest_step()
-        raise NonFiniteError(
-            f'stopping at step {step}: {run} train steps in a row had a non-finite loss or '
-            f'gradient (train.max_nonfinite={cfg.max_nonfinite}); the last good checkpoint '
-            f'(step {last}) in {exp.checkpointer.directory} is intact')
-      if _due(step, cfg.log_every, total):
+      stopping = run >= cfg.max_nonfinite
+      if _due(step, cfg.log_every, total) or stopping:
         scalars = {key: float(np.mean(np.concatenate([np.asarray(m[key]) for m in pending])))
                    for key in pending[0]}
         scalars['skipped_total'] = float(state.skipped)
@@ -112,6 +106,13 @@ def train(exp: Experiment):
         writer.write_scalars(step, scalars)
         if exp.is_writer:
           log.info(reporter.line(step, scalars))
+      if stopping:
+        exp.checkpointer.wait()
+        writer.close()
+        raise NonFiniteError(
+            f'stopping at step {step}: {run} train steps in a row had a non-finite loss or '
+            f'gradient (train.max_nonfinite={cfg.max_nonfinite}); the last good checkpoint '
+            f'(step {exp.checkpointer.latest_step()}) in {exp.checkpointer.directory} is intact')
       if _due(step, cfg.eval_every, total):
         scalars = evaluator.evaluate(state)
         writer.write_scalars(step, scalars)
@@ -133,3 +134,9 @@ def train(exp: Experiment):
   exp.checkpointer.wait()
   writer.close()
   return state
+
+
+def train_and_evaluate(config, workdir: str, family: str, devices=None):
+  """Library entry point (what launchers and tests call): build, then train or resume."""
+  from gdm.train.experiment import build
+  return train(build(config, workdir, family, devices))

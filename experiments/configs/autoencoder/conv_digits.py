@@ -23,7 +23,4 @@ def get_config(variant: str = ''):
   config.train.sample_every = 1000
   config.eval.batch_size = 64
   config.eval.num_examples = 0
-  if variant == 'smoke':
-    default.shrink_for_smoke(config)
-    config.model.channels = (8, 16)
-  return config
+  return default.apply_variant(config, variant, smoke=dict(channels=(8, 16)))

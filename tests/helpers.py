@@ -1,0 +1,47 @@
+"""Small shared pieces for tests: configs and checkpoint reading."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import orbax.checkpoint as ocp
+
+from experiments.configs.autoencoder import conv_digits, mlp_moons
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def tiny_config(num_steps=12, **train):
+  """MLP autoencoder on moons: compiles in seconds."""
+  config = mlp_moons.get_config('smoke')
+  config.train.num_steps = num_steps
+  config.train.update(train)
+  return config
+
+
+def tiny_image_config(num_steps=8):
+  config = conv_digits.get_config('smoke')
+  config.train.num_steps = num_steps
+  return config
+
+
+def read_checkpoint(workdir: str, step: int) -> dict:
+  path = os.path.join(workdir, 'checkpoints', str(step), 'state')
+  return ocp.PyTreeCheckpointer().restore(path)
+
+
+def flat(tree) -> dict[str, np.ndarray]:
+  import jax
+  leaves = jax.tree_util.tree_flatten_with_path(tree)[0]
+  return {jax.tree_util.keystr(p): np.asarray(v) for p, v in leaves}
+
+
+def launcher_cmd(family: str, workdir: str, *args: str) -> list[str]:
+  return [sys.executable, '-m', f'experiments.{family}', f'--workdir={workdir}', *args]
+
+
+def run_launcher(family, workdir, *args, env=None, timeout=300):
+  env = dict(os.environ if env is None else env)
+  env.setdefault('XLA_FLAGS', '--xla_force_host_platform_device_count=1')
+  return subprocess.run(launcher_cmd(family, workdir, *args), cwd=REPO, env=env,
+                        capture_output=True, text=True, timeout=timeout)
