@@ -26,8 +26,13 @@ def tiny_image_config(num_steps=8):
 
 
 def read_checkpoint(workdir: str, step: int) -> dict:
+  """A saved train state as nested dicts of numpy arrays, whatever devices wrote it."""
+  import jax
   path = os.path.join(workdir, 'checkpoints', str(step), 'state')
-  return ocp.PyTreeCheckpointer().restore(path)
+  ckptr = ocp.PyTreeCheckpointer()
+  meta = ckptr.metadata(path).item_metadata.tree
+  args = jax.tree.map(lambda _: ocp.RestoreArgs(restore_type=np.ndarray), meta)
+  return ckptr.restore(path, restore_args=args)
 
 
 def flat(tree) -> dict[str, np.ndarray]:

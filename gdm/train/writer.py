@@ -10,6 +10,7 @@ import io
 import json
 import math
 import os
+import socket
 import time
 from typing import Callable, Mapping
 
@@ -17,7 +18,7 @@ import numpy as np
 from PIL import Image
 from tensorboard.compat.proto import event_pb2
 from tensorboard.compat.proto import summary_pb2
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
+from tensorboard.summary.writer.record_writer import RecordWriter
 
 from gdm.utils import images as image_utils
 
@@ -35,6 +36,26 @@ def _json_float(value: float) -> float | str:
   return 'nan' if math.isnan(value) else ('inf' if value > 0 else '-inf')
 
 
+class _EventFile:
+  """One TensorBoard event file, named so that files sort in creation order (TensorBoard
+  reads a directory's files in name order; the stock writer's counter sorts 10 before 9)."""
+
+  def __init__(self, logdir: str):
+    os.makedirs(logdir, exist_ok=True)
+    name = f'events.out.tfevents.{time.time_ns():020d}.{socket.gethostname()}.{os.getpid()}'
+    self._records = RecordWriter(open(os.path.join(logdir, name), 'wb'))
+    self.add_event(event_pb2.Event(wall_time=time.time(), file_version='brain.Event:2'))
+
+  def add_event(self, event: event_pb2.Event):
+    self._records.write(event.SerializeToString())
+
+  def flush(self):
+    self._records.flush()
+
+  def close(self):
+    self._records.close()
+
+
 class MetricWriter:
   """Appends scalars to WORKDIR/metrics.jsonl and TensorBoard, images to WORKDIR/samples."""
 
@@ -45,7 +66,7 @@ class MetricWriter:
     if enabled:
       os.makedirs(workdir, exist_ok=True)
       # Each writer gets its own event file; TensorBoard merges all files in the dir.
-      self._tb = EventFileWriter(os.path.join(workdir, TENSORBOARD_DIR))
+      self._tb = _EventFile(os.path.join(workdir, TENSORBOARD_DIR))
 
   def write_scalars(self, step: int, scalars: Mapping[str, float]) -> None:
     if not self.enabled:
@@ -59,6 +80,7 @@ class MetricWriter:
     summary = summary_pb2.Summary(
         value=[summary_pb2.Summary.Value(tag=k, simple_value=v) for k, v in values.items()])
     self._tb.add_event(event_pb2.Event(wall_time=time.time(), step=step, summary=summary))
+    self._tb.flush()   # so a live TensorBoard sees each logged step
 
   def write_images(self, step: int, name: str, image_uint8: np.ndarray) -> None:
     """Saves WORKDIR/samples/{name}_{step}.png and a TensorBoard image summary.
@@ -80,6 +102,7 @@ class MetricWriter:
         encoded_image_string=buffer.getvalue())
     summary = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=name, image=proto)])
     self._tb.add_event(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
+    self._tb.flush()
 
   def flush(self) -> None:
     if self._tb is not None:

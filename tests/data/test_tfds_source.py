@@ -1,0 +1,46 @@
+import numpy as np
+import pytest
+import tensorflow_datasets as tfds
+from tensorflow_datasets.testing import mocking
+
+from gdm.data.tfds_source import KNOWN, TfdsSource
+
+
+@pytest.fixture(autouse=True)
+def _fix_mock_getitems(monkeypatch):
+  # tfds' mock assigns `__getitems__` on a MagicMock instance, where it is not bound, so it is
+  # called without `self`; this replacement takes the keys as its first argument.
+  def getitems(record_keys, generator, serialized=False):
+    return [generator[k] for k in record_keys]
+  monkeypatch.setattr(mocking, '_getitems', getitems)
+
+
+@pytest.mark.parametrize('name', sorted(KNOWN))
+def test_random_access_under_mock(name):
+  with tfds.testing.mock_data(num_examples=6):
+    src = TfdsSource(name, 'train')
+    batch = src[np.array([4, 1, 2])]
+  expected = (64, 64, 3) if name == 'celeb_a' else KNOWN[name][0]
+  assert src.info.shape == expected and len(src) == 6 and src.info.kind == 'image'
+  assert batch['x'].shape == (3, *expected) and batch['x'].dtype == np.uint8
+  if name == 'celeb_a':
+    assert src.info.num_classes == 0 and 'y' not in batch
+  else:
+    assert src.info.num_classes == 10 and batch['y'].dtype == np.int32
+
+
+def test_resize_and_same_records_for_same_indices():
+  with tfds.testing.mock_data(num_examples=4):
+    src = TfdsSource('cifar10', 'test', image_size=16)
+    a, b = src[np.array([0, 3])], src[np.array([3])]
+  assert a['x'].shape == (2, 16, 16, 3)
+  np.testing.assert_array_equal(a['x'][1], b['x'][0])
+  np.testing.assert_array_equal(a['y'][1], b['y'][0])
+
+
+def test_celeb_a_central_crop():
+  with tfds.testing.mock_data(num_examples=2):
+    src = TfdsSource('celeb_a', 'train', image_size=140)  # 140: crop only, no resize
+    raw = tfds.data_source('celeb_a', split='train')[1]['image']
+    x = src[np.array([1])]['x'][0]
+  np.testing.assert_array_equal(x, raw[39:179, 19:159])
