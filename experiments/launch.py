@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 
+from absl import app
 from absl import flags
 from absl import logging as absl_logging
 from ml_collections import config_flags
@@ -27,14 +28,48 @@ def define_flags(default_config: str):
   flags.DEFINE_integer('num_processes', 1, 'Processes in a multi-process run.')
   flags.DEFINE_integer('process_id', 0, 'This process in a multi-process run.')
   flags.DEFINE_bool('distributed_auto', False, 'Let JAX detect a TPU pod / SLURM cluster.')
-  config_flags.DEFINE_config_file(
-      'config', os.path.join(here, 'configs', default_config), 'Config file (a get_config() '
-      'module; append :smoke for the tiny variant).', lock_config=True)
+  try:   # config_flags reads the --config.* overrides here, at definition
+    config_flags.DEFINE_config_file(
+        'config', os.path.join(here, 'configs', default_config), 'Config file (a '
+        'get_config() module; append :smoke for the tiny variant).', lock_config=True)
+  except (AttributeError, KeyError, TypeError, ValueError) as e:
+    _fail(f'bad --config.* flag: no such config key {_innermost(e)}')
 
 
-def _fail(message: str):
-  sys.stderr.write(f'error: {message}\n')
+def _fail(message):
+  text = str(message).strip()
+  if 'Traceback' in text:   # config_flags wraps a config file's exception in its traceback
+    text = text.splitlines()[-1]
+  sys.stderr.write(f'error: {" ".join(text.split())}\n')   # one line
   sys.exit(2)
+
+
+def _innermost(error: BaseException) -> str:
+  """The message under ml_collections' KeyError-in-AttributeError wrapping."""
+  while isinstance(error, BaseException) and error.args:
+    error = error.args[0]
+  return str(error)
+
+
+def _parse_flags(argv):
+  """absl's parser, with config-override mistakes as one-line errors, not tracebacks."""
+  try:
+    return FLAGS(argv)
+  except flags.Error as e:
+    _fail(e)
+  except (AttributeError, KeyError, TypeError, ValueError) as e:
+    _fail(f'bad --config or --config.* flag: {e}')
+
+
+def main(family: str):
+  """Parses flags and runs `family` in the mode --mode asks for."""
+
+  def run_main(argv):
+    if len(argv) > 1:
+      _fail(f'unexpected arguments: {argv[1:]}')
+    run(family)
+
+  app.run(run_main, flags_parser=_parse_flags)
 
 
 def run(family: str):

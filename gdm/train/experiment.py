@@ -95,8 +95,6 @@ def build(config: ml_collections.ConfigDict, workdir: str, family: str,
           devices=None) -> Experiment:
   check_config(config, default_config.get_config())
   make_model = get_family(family)
-  if jax.process_index() == 0:
-    check_workdir(workdir)
   mesh = distributed.make_mesh(devices)
   distributed.check_batch_size(config.train.batch_size, mesh)
   distributed.check_batch_size(config.eval.batch_size, mesh, 'eval.batch_size')
@@ -105,6 +103,8 @@ def build(config: ml_collections.ConfigDict, workdir: str, family: str,
   eval_source = data_lib.load_source(config.data, config.data.eval_split)
   info = train_source.info
   model = make_model(config, info)
+  if jax.process_index() == 0:
+    check_workdir(workdir)
   prepare = data_lib.make_prepare(config.data, info)
   k = num_micro_batches(model.players)
   pipeline = data_lib.Pipeline(

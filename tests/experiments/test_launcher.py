@@ -1,0 +1,74 @@
+"""End to end through `python -m experiments.autoencoder`: train, eval, sample, SIGTERM."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import numpy as np
+from PIL import Image
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from gdm.train.writer import read_metrics
+from tests.helpers import REPO, launcher_cmd, run_launcher
+
+SMOKE = '--config=experiments/configs/autoencoder/conv_digits.py:smoke'
+
+
+def test_train_eval_sample_produce_their_files(tmp_path):
+  workdir = str(tmp_path / 'run')
+  out = run_launcher('autoencoder', workdir, SMOKE)
+  assert out.returncode == 0, out.stderr[-3000:]
+  assert 'step 8/8' in out.stderr and 'ETA' in out.stderr
+  assert sorted(os.listdir(os.path.join(workdir, 'checkpoints'))) == ['4', '8']
+  config = json.load(open(os.path.join(workdir, 'config.json')))
+  assert config['data']['name'] == 'digits' and config['train']['num_steps'] == 8
+  metrics = read_metrics(workdir)
+  assert [m['step'] for m in metrics if 'loss' in m] == [4, 8]
+  assert {'eval/mse', 'eval/psnr', 'eval/loss'} <= {k for m in metrics for k in m}
+  events = EventAccumulator(os.path.join(workdir, 'tensorboard'))
+  events.Reload()
+  assert [e.step for e in events.Scalars('loss')] == [4, 8]
+  assert 'reconstruction' in events.Tags()['images']
+  for name in ('reconstruction_8.png', 'samples_8.png'):
+    picture = np.asarray(Image.open(os.path.join(workdir, 'samples', name)))
+    assert picture.ndim == 2 and picture.max() > 0     # grayscale grid with content
+
+  out = run_launcher('autoencoder', workdir, SMOKE, '--mode=eval')
+  assert out.returncode == 0, out.stderr[-3000:]
+  result = json.loads(out.stdout.strip().splitlines()[-1])
+  assert result['step'] == 8 and result['eval/psnr'] > 0
+  last = read_metrics(workdir)[-1]
+  assert last['step'] == 8 and last['eval/mse'] == result['eval/mse']
+
+  out = run_launcher('autoencoder', workdir, SMOKE, '--mode=sample')
+  assert out.returncode == 0, out.stderr[-3000:]
+  samples = np.load(os.path.join(workdir, 'samples', 'samples_8.npz'))
+  assert samples['x'].shape == (16, 16, 16, 1) and np.isfinite(samples['x']).all()
+  # Training more resumes from step 8 and keeps the first 8 steps' log lines.
+  out = run_launcher('autoencoder', workdir, SMOKE, '--config.train.num_steps=12')
+  assert out.returncode == 0, out.stderr[-3000:]
+  assert [m['step'] for m in read_metrics(workdir) if 'loss' in m] == [4, 8, 12]
+  assert os.path.exists(os.path.join(workdir, 'config_step8.json'))
+
+
+def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
+  workdir = str(tmp_path / 'run')
+  args = [SMOKE, '--config.train.num_steps=100000', '--config.train.checkpoint_every=100000',
+          '--config.train.log_every=1', '--config.train.eval_every=0',
+          '--config.train.sample_every=0']
+  env = {**os.environ, 'XLA_FLAGS': '--xla_force_host_platform_device_count=1'}
+  proc = subprocess.Popen(launcher_cmd('autoencoder', workdir, *args), cwd=REPO, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+  deadline = time.time() + 120
+  metrics = os.path.join(workdir, 'metrics.jsonl')
+  while time.time() < deadline and not (os.path.exists(metrics) and
+                                        len(open(metrics).readlines()) >= 3):
+    time.sleep(0.2)
+  proc.send_signal(signal.SIGTERM)
+  _, err = proc.communicate(timeout=120)
+  assert proc.returncode == 0, err[-3000:]
+  assert 'preempted: saved step' in err
+  saved = [int(d) for d in os.listdir(os.path.join(workdir, 'checkpoints')) if d.isdigit()]
+  assert len(saved) == 1 and 3 <= saved[0] < 100000
+  assert saved[0] >= max(m['step'] for m in read_metrics(workdir))

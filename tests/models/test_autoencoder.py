@@ -1,0 +1,424 @@
+"""Autoencoders: shapes, losses against hand (numpy) computations, denoising, greedy stages."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from experiments.configs.autoencoder import conv_digits, mlp_moons
+from gdm.data.source import DatasetInfo
+from gdm.models import autoencoder as ae
+from gdm.objectives import corruption as corruption_lib
+from gdm.train import state as state_lib
+from gdm.train.step import make_train_step
+
+MOONS = DatasetInfo('moons', (2,), 'vector')
+DIGITS = DatasetInfo('digits', (16, 16, 1), 'image', num_classes=10)
+KEY = jax.random.PRNGKey(0)
+
+
+def mlp_config(**model):
+  c = mlp_moons.get_config('smoke')
+  c.model.update(model)
+  return c
+
+
+def conv_config(**model):
+  c = conv_digits.get_config('smoke')
+  c.model.update(model)
+  return c
+
+
+def stacked_config(**model):
+  return mlp_config(kind='stacked', **model)
+
+
+def moons_batch(n=8, seed=0):
+  return {'x': jnp.asarray(np.random.default_rng(seed).normal(size=(n, 2)), jnp.float32)}
+
+
+def digits_batch(n=4, seed=0):
+  x = np.random.default_rng(seed).uniform(-1, 1, size=(n, 16, 16, 1))
+  return {'x': jnp.asarray(x, jnp.float32)}
+
+
+def init(model, batch):
+  return model.init(KEY, batch)
+
+
+# ---------------------------------------------------------------- numpy reference nets
+
+def _np(a):
+  return np.asarray(a, np.float64)
+
+
+def np_dense(p, x, act):
+  y = x @ _np(p['kernel']) + _np(p['bias'])
+  return np.maximum(y, 0) if act else y
+
+
+def np_mlp(p, x):
+  n = len(p)
+  for i in range(n):
+    x = np_dense(p[f'dense{i}'], x, i < n - 1)
+  return x
+
+
+def np_mlp_reconstruct(p, x):
+  return np_mlp(p['decoder'], np_mlp(p['encoder'], x))
+
+
+def np_stacked_encode(params, x, upto=None):
+  n = len(params)
+  for i in range(n if upto is None else upto):
+    x = np_dense(params[f'layer{i}']['encoder']['Dense_0'], x, i < n - 1)
+  return x
+
+
+def np_stacked_reconstruct(params, x):
+  n = len(params)
+  h = np_stacked_encode(params, x)
+  for i in reversed(range(n)):
+    h = np_dense(params[f'layer{i}']['decoder']['Dense_0'], h, i > 0)
+  return h
+
+
+def np_sum_sq(a, b):
+  d = _np(a) - _np(b)
+  return (d * d).reshape(len(d), -1).sum(1)
+
+
+# ---------------------------------------------------------------- shapes
+
+def test_mlp_param_shapes():
+  model = ae.make(mlp_config(), MOONS)
+  params, model_state = init(model, moons_batch())
+  assert model_state == {}
+  assert [p.name for p in model.players] == ['model']
+  shapes = jax.tree.map(lambda a: a.shape, params)
+  assert shapes == {'model': {
+      'encoder': {'dense0': {'kernel': (2, 16), 'bias': (16,)},
+                  'dense1': {'kernel': (16, 16), 'bias': (16,)},
+                  'dense2': {'kernel': (16, 1), 'bias': (1,)}},
+      'decoder': {'dense0': {'kernel': (1, 16), 'bias': (16,)},
+                  'dense1': {'kernel': (16, 16), 'bias': (16,)},
+                  'dense2': {'kernel': (16, 2), 'bias': (2,)}}}}
+  assert all(a.dtype == jnp.float32 for a in jax.tree.leaves(params))
+
+
+def test_conv_param_shapes():
+  model = ae.make(conv_config(), DIGITS)
+  params, _ = init(model, digits_batch())
+  shapes = jax.tree.map(lambda a: a.shape, params['model'])
+  assert shapes['encoder'] == {'conv0': {'kernel': (4, 4, 1, 8), 'bias': (8,)},
+                               'conv1': {'kernel': (4, 4, 8, 16), 'bias': (16,)},
+                               'out': {'kernel': (4 * 4 * 16, 16), 'bias': (16,)}}
+  assert shapes['decoder'] == {'in': {'kernel': (16, 4 * 4 * 16), 'bias': (256,)},
+                               'deconv0': {'kernel': (4, 4, 16, 8), 'bias': (8,)},
+                               'deconv1': {'kernel': (4, 4, 8, 8), 'bias': (8,)},
+                               'out': {'kernel': (3, 3, 8, 1), 'bias': (1,)}}
+
+
+def test_stacked_param_shapes():
+  model = ae.make(stacked_config(), MOONS)
+  params, _ = init(model, moons_batch())
+  assert [p.name for p in model.players] == ['layer0', 'layer1', 'layer2']
+  shapes = jax.tree.map(lambda a: a.shape, params)
+  ins, outs = (2, 16, 16), (16, 16, 1)
+  for i in range(3):
+    assert shapes[f'layer{i}'] == {
+        'encoder': {'Dense_0': {'kernel': (ins[i], outs[i]), 'bias': (outs[i],)}},
+        'decoder': {'Dense_0': {'kernel': (outs[i], ins[i]), 'bias': (ins[i],)}}}
+
+
+@pytest.mark.parametrize('size', [8, 16, 28, 32, 64])
+@pytest.mark.parametrize('channels_in', [1, 3])
+def test_conv_output_shape_equals_input(size, channels_in):
+  c = conv_config()
+  info = DatasetInfo('img', (size, size, channels_in), 'image')
+  (layer,) = ae.build_layers(c.model, info, jnp.float32)
+  x = jax.ShapeDtypeStruct((3, size, size, channels_in), jnp.float32)
+  out = jax.eval_shape(lambda x: layer.apply(layer.init(KEY, x), x), x)
+  assert out.shape == (3, size, size, channels_in)
+  code = jax.eval_shape(lambda x: layer.apply(layer.init(KEY, x), x, method='encode'), x)
+  assert code.shape == (3, c.model.latent_dim)
+
+
+def test_conv_size_not_divisible_raises():
+  c = conv_config(channels=(8, 16, 32))          # needs a multiple of 8
+  with pytest.raises(ValueError, match=r'image size 12 is not divisible by 2\*\*3'):
+    ae.make(c, DatasetInfo('img', (12, 12, 1), 'image'))
+
+
+# ---------------------------------------------------------------- losses
+
+def test_mlp_loss_matches_numpy():
+  model = ae.make(mlp_config(), MOONS)
+  batch = moons_batch(n=16)
+  params, _ = init(model, batch)
+  loss, (metrics, ms) = model.players[0].loss_fn(params, {}, batch, KEY, 0)
+  x = _np(batch['x'])
+  per = np_sum_sq(np_mlp_reconstruct(jax.tree.map(_np, params['model']), x), x)
+  np.testing.assert_allclose(loss, per.mean(), rtol=1e-5)
+  np.testing.assert_allclose(metrics['mse'], per.mean() / 2, rtol=1e-5)
+  assert ms == {} and loss.dtype == jnp.float32
+
+
+def test_conv_loss_matches_module_apply():
+  c = conv_config()
+  model = ae.make(c, DIGITS)
+  batch = digits_batch()
+  params, _ = init(model, batch)
+  (layer,) = ae.build_layers(c.model, DIGITS, jnp.float32)
+  v = {'params': params['model']}
+  x = batch['x']
+  recon = layer.apply(v, layer.apply(v, x, method='encode'), method='decode')
+  per = np_sum_sq(recon, x)
+  loss, (metrics, _) = model.players[0].loss_fn(params, {}, batch, KEY, 0)
+  np.testing.assert_allclose(loss, per.mean(), rtol=1e-5)
+  np.testing.assert_allclose(metrics['mse'], per.mean() / (16 * 16), rtol=1e-5)
+
+
+def test_bce_loss_matches_numpy():
+  c = conv_config(loss='bce')
+  c.data.scale = 'zero_one'
+  model = ae.make(c, DIGITS)
+  batch = {'x': (digits_batch()['x'] + 1) / 2}
+  params, _ = init(model, batch)
+  (layer,) = ae.build_layers(c.model, DIGITS, jnp.float32)
+  v = {'params': params['model']}
+  logits = _np(layer.apply(v, batch['x']))
+  x = _np(batch['x'])
+  p = 1 / (1 + np.exp(-logits))
+  per = -(x * np.log(p) + (1 - x) * np.log(1 - p)).reshape(len(x), -1).sum(1)
+  loss, (metrics, _) = model.players[0].loss_fn(params, {}, batch, KEY, 0)
+  np.testing.assert_allclose(loss, per.mean(), rtol=1e-5)
+  np.testing.assert_allclose(metrics['mse'], np_sum_sq(p, x).mean() / 256, rtol=1e-5)
+
+
+@pytest.mark.parametrize('kind', ['mlp', 'conv'])
+def test_denoising_loss_corrupts_input_not_target(kind):
+  if kind == 'mlp':
+    c, info, batch = mlp_config(corruption='masking', noise_level=0.5), MOONS, moons_batch(64)
+    low = 0.0                               # vectors: masking writes 0
+  else:
+    c, info, batch = conv_config(corruption='masking', noise_level=0.5), DIGITS, digits_batch()
+    low = -1.0                              # images in [-1, 1]: masking writes -1
+  model = ae.make(c, info)
+  params, _ = init(model, batch)
+  (layer,) = ae.build_layers(c.model, info, jnp.float32)
+  v = {'params': params['model']}
+  x = batch['x']
+  flat = (lambda a: a.reshape(a.shape[0], -1)) if kind == 'mlp' else (lambda a: a)
+
+  def rec(inp):
+    return np.asarray(layer.apply(v, flat(inp))).reshape(x.shape)
+
+  key = jax.random.PRNGKey(7)
+  noisy = corruption_lib.corrupt(x, key, 'masking', 0.5, low, 1.0)
+  frac = float(np.mean(np.asarray(noisy) == low))
+  assert 0.25 < frac < 0.75
+  want = np_sum_sq(rec(noisy), x).mean()
+  loss, _ = model.players[0].loss_fn(params, {}, batch, key, 0)
+  np.testing.assert_allclose(loss, want, rtol=1e-5)
+  # Not the clean input, not the corrupted target, and a new key gives a new corruption.
+  assert not np.isclose(loss, np_sum_sq(rec(x), x).mean(), rtol=1e-3)
+  assert not np.isclose(loss, np_sum_sq(rec(noisy), noisy).mean(), rtol=1e-3)
+  other, _ = model.players[0].loss_fn(params, {}, batch, jax.random.PRNGKey(8), 0)
+  assert not np.isclose(other, loss, rtol=1e-4)
+  # Evaluation reports the denoising error as well.
+  out = model.evaluate(params, {}, batch, key)
+  np.testing.assert_allclose(out['denoise_mse'], np_sum_sq(rec(noisy), x) / np.prod(x.shape[1:]),
+                             rtol=1e-5)
+  if kind == 'conv':
+    assert {'denoise_psnr', 'noisy_psnr', 'psnr'} <= set(out)
+
+
+# ---------------------------------------------------------------- stacked (greedy) training
+
+def _changed(before, after):
+  return {name: any(not np.array_equal(a, b) for a, b in
+                    zip(jax.tree.leaves(before[name]), jax.tree.leaves(after[name])))
+          for name in before}
+
+
+def _stacked_run(finetune, S=2):
+  c = stacked_config(stage_steps=S, finetune=finetune)
+  c.model.hidden = (8,)                           # two layers: 2 -> 8 -> 1
+  model = ae.make(c, MOONS)
+  batch = moons_batch(n=32)
+  params, ms = init(model, batch)
+  state = state_lib.create(params, ms, {p.name: p.optimizer for p in model.players})
+  step = jax.jit(make_train_step(model.players, lambda b, k, t: b, ema_decay=0.0))
+  micro = jax.tree.map(lambda a: a[None], batch)
+  return model, state, step, micro, batch
+
+
+def test_stacked_greedy_stages_then_finetune():
+  S = 2
+  model, state, step, micro, batch = _stacked_run(finetune=True, S=S)
+  assert [p.name for p in model.players] == ['layer0', 'layer1']
+  x = _np(batch['x'])
+  history = []
+  for s in range(3 * S + 2):
+    before = state.params
+    p_np = jax.tree.map(_np, before)
+    state, metrics = step(state, micro, KEY)
+    history.append((s, _changed(before, state.params), metrics, p_np))
+  for s, changed, metrics, p_np in history:
+    stage = s // S
+    if stage == 0:
+      assert changed == {'layer0': True, 'layer1': False}, s
+      # Layer 0 alone reconstructs x (linear decoder).
+      l0 = p_np['layer0']
+      h = np_dense(l0['encoder']['Dense_0'], x, True)
+      want = np_sum_sq(np_dense(l0['decoder']['Dense_0'], h, False), x).mean()
+      np.testing.assert_allclose(metrics['layer0/loss'], want, rtol=1e-5)
+      assert float(metrics['layer1/loss']) == 0.0           # idle: zero metrics
+    elif stage == 1:
+      assert changed == {'layer0': False, 'layer1': True}, s
+      # Layer 1 reconstructs layer 0's (fixed) code.
+      h = np_stacked_encode(p_np, x, upto=1)
+      l1 = p_np['layer1']
+      z = np_dense(l1['encoder']['Dense_0'], h, False)
+      want = np_sum_sq(np_dense(l1['decoder']['Dense_0'], z, True), h).mean()
+      np.testing.assert_allclose(metrics['layer1/loss'], want, rtol=1e-5)
+      assert float(metrics['layer0/loss']) == 0.0
+    else:
+      assert changed == {'layer0': True, 'layer1': True}, s
+      # Finetuning: both players minimise the end-to-end reconstruction.
+      want = np_sum_sq(np_stacked_reconstruct(p_np, x), x).mean()
+      np.testing.assert_allclose(metrics['layer0/loss'], want, rtol=1e-5)
+  assert int(state.step) == 3 * S + 2
+
+
+def test_stacked_without_finetune_stops_after_the_greedy_stages():
+  S = 2
+  model, state, step, micro, _ = _stacked_run(finetune=False, S=S)
+  for s in range(2 * S):
+    state, _ = step(state, micro, KEY)
+  before = state.params
+  for _ in range(2):
+    state, _ = step(state, micro, KEY)
+  assert _changed(before, state.params) == {'layer0': False, 'layer1': False}
+
+
+def test_stacked_default_stage_steps_split_num_steps():
+  c = stacked_config()                   # smoke: 8 steps, 3 layers + finetune -> 2 each
+  c.model.hidden = (8,)                  # 2 layers + finetune: 8 // 3 = 2 steps per stage
+  model = ae.make(c, MOONS)
+  active = [[bool(p.active(jnp.int32(s))) for p in model.players] for s in range(8)]
+  assert active == [[True, False]] * 2 + [[False, True]] * 2 + [[True, True]] * 4
+
+
+# ---------------------------------------------------------------- evaluate / sample / visualize
+
+@pytest.mark.parametrize('kind', ['mlp', 'conv', 'stacked'])
+def test_evaluate_per_example_and_mse(kind):
+  if kind == 'conv':
+    c, info, batch = conv_config(), DIGITS, digits_batch(n=5)
+  else:
+    c, info, batch = (stacked_config() if kind == 'stacked' else mlp_config()), MOONS, \
+        moons_batch(n=5)
+  model = ae.make(c, info)
+  params, ms = init(model, batch)
+  out = model.evaluate(params, ms, batch, KEY)
+  for k, v in out.items():
+    assert v.shape == (5,), (k, v.shape)
+  x = _np(batch['x'])
+  if kind == 'mlp':
+    recon = np_mlp_reconstruct(jax.tree.map(_np, params['model']), x)
+  elif kind == 'stacked':
+    recon = np_stacked_reconstruct(jax.tree.map(_np, params), x)
+  else:
+    (layer,) = ae.build_layers(c.model, info, jnp.float32)
+    recon = _np(layer.apply({'params': params['model']}, batch['x']))
+  d = np.prod(info.shape)
+  np.testing.assert_allclose(out['mse'], ((recon - x) ** 2).reshape(5, -1).mean(1), rtol=1e-5)
+  np.testing.assert_allclose(out['loss'], np_sum_sq(recon, x), rtol=1e-5)
+  if kind == 'conv':
+    mse = ((recon - x) ** 2).reshape(5, -1).mean(1)
+    np.testing.assert_allclose(out['psnr'], 10 * np.log10(2.0 ** 2 / mse), rtol=1e-5)
+    assert set(out) == {'loss', 'mse', 'psnr'}
+  else:
+    assert set(out) == {'loss', 'mse'}
+  assert d > 0
+
+
+@pytest.mark.parametrize('kind', ['mlp', 'conv', 'stacked'])
+def test_sample_and_visualize_shapes(kind):
+  if kind == 'conv':
+    c, info, batch = conv_config(), DIGITS, digits_batch(n=10)
+  else:
+    c, info = (stacked_config() if kind == 'stacked' else mlp_config()), MOONS
+    batch = moons_batch(n=10)
+  model = ae.make(c, info)
+  params, ms = init(model, batch)
+  s = model.sample(params, ms, KEY, 6, batch)
+  assert s.shape == (6,) + info.shape and s.dtype == jnp.float32
+  assert np.all(np.isfinite(s))
+  vis = model.visualize(params, ms, batch, KEY)
+  if kind == 'conv':
+    assert vis['reconstruction'].shape == (2, 8) + info.shape
+  else:
+    assert vis['reconstruction'].shape == (8,) + info.shape
+
+
+def test_bce_sample_is_a_probability():
+  c = conv_config(loss='bce')
+  c.data.scale = 'zero_one'
+  model = ae.make(c, DIGITS)
+  batch = {'x': (digits_batch(n=10)['x'] + 1) / 2}
+  params, ms = init(model, batch)
+  s = np.asarray(model.sample(params, ms, KEY, 5, batch))
+  assert s.shape == (5, 16, 16, 1) and s.min() >= 0 and s.max() <= 1
+
+
+# ---------------------------------------------------------------- config errors
+
+def _one_line_error(config, info) -> str:
+  with pytest.raises(ValueError) as e:
+    ae.make(config, info)
+  msg = str(e.value)
+  assert '\n' not in msg, msg
+  return msg
+
+
+def test_bce_on_minus_one_one_images_raises():
+  msg = _one_line_error(conv_config(loss='bce'), DIGITS)
+  assert "model.loss='bce' needs data in [0, 1]" in msg and "'minus_one_one'" in msg
+  # Allowed with zero_one scaling or binarized data.
+  c = conv_config(loss='bce')
+  c.data.binarize = 'dynamic'
+  ae.make(c, DIGITS)
+
+
+def test_conv_on_vectors_raises():
+  msg = _one_line_error(conv_config(), MOONS)
+  assert "model.kind='conv' needs an image dataset" in msg and "'moons'" in msg
+
+
+def test_unknown_kind_loss_corruption_raise():
+  msg = _one_line_error(mlp_config(kind='vae'), MOONS)
+  assert "'vae'" in msg and 'model.kind' in msg and 'stacked' in msg
+  msg = _one_line_error(mlp_config(loss='l1'), MOONS)
+  assert "'l1'" in msg and 'model.loss' in msg
+  msg = _one_line_error(mlp_config(corruption='blur'), MOONS)
+  assert "'blur'" in msg
+  msg = _one_line_error(mlp_config(corruption='masking', noise_level=2.0), MOONS)
+  assert 'level=2.0' in msg
+  msg = _one_line_error(mlp_config(latent_dim=0), MOONS)
+  assert 'model.latent_dim=0' in msg
+  msg = _one_line_error(mlp_config(act='swish'), MOONS)
+  assert "'swish'" in msg
+
+
+def test_value_bounds():
+  c = conv_config()
+  assert ae.value_bounds(c.data, DIGITS) == (-1.0, 1.0)
+  c.data.scale = 'zero_one'
+  assert ae.value_bounds(c.data, DIGITS) == (0.0, 1.0)
+  c.data.scale = 'none'
+  assert ae.value_bounds(c.data, DIGITS) == (0.0, 255.0)
+  c.data.binarize = 'static'
+  assert ae.value_bounds(c.data, DIGITS) == (0.0, 1.0)
+  assert ae.value_bounds(mlp_config().data, MOONS) == (0.0, 1.0)

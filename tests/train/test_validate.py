@@ -1,0 +1,148 @@
+"""Config checks: unknown keys with suggestions, types, and every range check."""
+import ml_collections
+import pytest
+
+from experiments.configs import default
+from experiments.configs.autoencoder import conv_digits, mlp_moons
+from gdm.train.validate import check_config, check_keys_and_types
+
+REF = default.get_config()
+
+
+def _check(config):
+  check_config(config, default.get_config())
+
+
+def _raw(mutate):
+  """A config with `mutate(dict)` applied, bypassing ConfigDict's own type checks (as a
+  hand-built or loaded config would)."""
+  d = default.get_config().to_dict()
+  mutate(d)
+  return ml_collections.ConfigDict(d)
+
+
+def _error(config) -> str:
+  with pytest.raises(ValueError) as e:
+    _check(config)
+  msg = str(e.value)
+  assert '\n' not in msg, msg
+  return msg
+
+
+@pytest.mark.parametrize('make', [default.get_config, mlp_moons.get_config,
+                                  conv_digits.get_config,
+                                  lambda: mlp_moons.get_config('smoke'),
+                                  lambda: conv_digits.get_config('smoke')])
+def test_shipped_configs_pass(make):
+  _check(make())
+
+
+def test_unknown_key_suggests_the_closest():
+  c = default.get_config()
+  c.train.num_stepz = 10
+  msg = _error(c)
+  assert "'train.num_stepz'" in msg and 'did you mean train.num_steps?' in msg
+  c = default.get_config()
+  c.train.optimizer.lerning_rate = 0.1
+  msg = _error(c)
+  assert 'train.optimizer.lerning_rate' in msg and 'train.optimizer.learning_rate' in msg
+  c = default.get_config()
+  c.data.zzzzzz = 1                           # nothing close: still lists the known keys
+  msg = _error(c)
+  assert "'data.zzzzzz'" in msg and 'did you mean' not in msg and 'image_size' in msg
+
+
+def test_model_section_is_not_checked():
+  c = mlp_moons.get_config()
+  c.model.anything_goes = 3
+  _check(c)
+
+
+@pytest.mark.parametrize('path,value,needles', [
+    (('train', 'num_steps'), '10', ["'train.num_steps'", 'must be int', "'10'", 'str']),
+    (('train', 'num_steps'), 10.0, ["'train.num_steps'", 'must be int', 'float']),
+    (('train', 'num_steps'), True, ["'train.num_steps'", 'must be int', 'bool']),
+    (('data', 'shuffle'), 1, ["'data.shuffle'", 'must be bool', 'int']),
+    (('train', 'ema_decay'), '0.9', ["'train.ema_decay'", 'must be float', 'str']),
+    (('train', 'optimizer', 'name'), 3, ["'train.optimizer.name'", 'must be str', 'int']),
+    (('seed',), 1.5, ["'seed'", 'must be int', 'float']),
+])
+def test_wrong_types_name_key_and_type(path, value, needles):
+  def mutate(d):
+    for p in path[:-1]:
+      d = d[p]
+    d[path[-1]] = value
+  msg = _error(_raw(mutate))
+  for n in needles:
+    assert n in msg, (n, msg)
+
+
+def test_section_replaced_by_a_value():
+  msg = _error(_raw(lambda d: d.update(eval=3)))
+  assert "'eval'" in msg and 'section' in msg
+
+
+def test_missing_section():
+  c = default.get_config()
+  del c['sample']
+  msg = _error(c)
+  assert "'sample'" in msg
+
+
+def test_ints_accepted_for_float_fields():
+  def mutate(d):
+    d['train']['ema_decay'] = 0
+    d['train']['optimizer']['learning_rate'] = 1
+    d['train']['optimizer']['clip_norm'] = 2
+  c = _raw(mutate)
+  assert type(c.train.optimizer.learning_rate) is int
+  _check(c)
+
+
+@pytest.mark.parametrize('updates,needles', [
+    (dict(num_steps=0), ['train.num_steps=0', '>= 1']),
+    (dict(batch_size=-4), ['train.batch_size=-4']),
+    (dict(max_nonfinite=0), ['train.max_nonfinite=0']),
+    (dict(eval_every=-1), ['train.eval_every=-1', '>= 0']),
+    (dict(ema_decay=1.0), ['train.ema_decay=1.0', '[0, 1)']),
+    (dict(ema_decay=-0.1), ['train.ema_decay=-0.1']),
+    (dict(steps_per_call=3), ['train.log_every=100', 'multiple', 'steps_per_call=3']),
+    (dict(steps_per_call=4, log_every=8, checkpoint_every=10),
+     ['train.checkpoint_every=10', 'steps_per_call=4']),
+    (dict(compute_dtype='float16'), ["'float16'", 'bfloat16']),
+])
+def test_train_range_checks(updates, needles):
+  c = default.get_config()
+  c.train.update(updates)
+  msg = _error(c)
+  for n in needles:
+    assert n in msg, (n, msg)
+
+
+def test_other_range_checks():
+  c = default.get_config()
+  c.eval.batch_size = 0
+  assert 'eval.batch_size=0' in _error(c)
+  c = default.get_config()
+  c.sample.num_samples = 0
+  assert 'sample.num_samples=0' in _error(c)
+  c = default.get_config()
+  c.train.optimizer.name = 'lion'
+  assert "'lion'" in _error(c)
+  c = default.get_config()
+  c.train.optimizer.learning_rate = -1.0
+  assert 'learning_rate=-1.0' in _error(c)
+
+
+def test_valid_multiples_pass():
+  c = default.get_config()
+  c.train.update(steps_per_call=4, log_every=8, checkpoint_every=12, eval_every=0,
+                 sample_every=4, ema_decay=0.0, compute_dtype='bfloat16')
+  _check(c)
+
+
+def test_check_keys_and_types_direct():
+  ref = ml_collections.ConfigDict(dict(a=1, b=ml_collections.ConfigDict(dict(c=0.5)), n=None))
+  check_keys_and_types(ml_collections.ConfigDict(dict(a=2, b=dict(c=1), n='x')), ref)
+  with pytest.raises(ValueError, match="'b.c' must be float"):
+    check_keys_and_types(ml_collections.ConfigDict(dict(b=dict(c='1'))), ref)
