@@ -1,18 +1,11 @@
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
-from tensorflow_datasets.testing import mocking
 
 from gdm.data.tfds_source import KNOWN, TfdsSource
 
 
-@pytest.fixture(autouse=True)
-def _fix_mock_getitems(monkeypatch):
-  # tfds' mock assigns `__getitems__` on a MagicMock instance, where it is not bound, so it is
-  # called without `self`; this replacement takes the keys as its first argument.
-  def getitems(record_keys, generator, serialized=False):
-    return [generator[k] for k in record_keys]
-  monkeypatch.setattr(mocking, '_getitems', getitems)
+pytestmark = pytest.mark.usefixtures('fixed_tfds_mock')
 
 
 @pytest.mark.parametrize('name', sorted(KNOWN))

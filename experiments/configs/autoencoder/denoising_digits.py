@@ -1,0 +1,27 @@
+"""Denoising autoencoder (Vincent et al., 2008) on scikit-learn's digits (no download):
+salt-and-pepper noise on 25% of the pixels, reconstruction of the clean digit.
+  python -m experiments.autoencoder --workdir=/tmp/dae_digits \
+      --config=experiments/configs/autoencoder/denoising_digits.py
+Switch `model.corruption` to gaussian (noise_level = std) or masking (fraction zeroed).
+Evaluation reports eval/noisy_psnr (the corrupted input) and eval/denoise_psnr (its
+reconstruction); the recorded result is in benchmarks/RESULTS.md.
+"""
+from experiments.configs import default
+from experiments.configs.autoencoder import common
+
+
+def get_config(variant: str = ''):
+  config = default.get_config()
+  config.data.name = 'digits'
+  config.data.image_size = 16
+  config.model = common.model_config(kind='conv', channels=(32, 64), latent_dim=32,
+                                     corruption='salt_and_pepper', noise_level=0.25)
+  config.train.num_steps = 3000
+  config.train.batch_size = 64
+  config.train.log_every = 100
+  config.train.eval_every = 1000
+  config.train.checkpoint_every = 1000
+  config.train.sample_every = 1000
+  config.eval.batch_size = 64
+  config.eval.num_examples = 0
+  return default.apply_variant(config, variant, smoke=dict(channels=(8, 16)))
