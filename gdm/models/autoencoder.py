@@ -53,6 +53,9 @@ def check_config(config: ml_collections.ConfigDict, info: DatasetInfo):
   if m.kind == 'conv':
     if not info.is_image:
       raise ValueError(f"model.kind='conv' needs an image dataset; {info.name!r} is 2-D/tabular")
+    if info.shape[0] != info.shape[1]:
+      raise ValueError(f"model.kind='conv' needs square images; {info.name!r} is "
+                       f'{info.shape[0]}x{info.shape[1]} (set data.image_size)')
     check_levels(info.shape[0], m.channels)
   corruption_lib.check_corruption(m.corruption, m.noise_level)
   if m.latent_dim <= 0:

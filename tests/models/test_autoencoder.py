@@ -180,8 +180,8 @@ def test_real_init():
   batch = moons_batch()
   params, ms = jax.jit(model.init)(KEY, batch)
   assert ms == {}
-  chex_shapes = jax.tree.map(lambda a: (a.shape, a.dtype), params)
-  assert chex_shapes == jax.tree.map(lambda a: (a.shape, a.dtype),
+  got_shapes = jax.tree.map(lambda a: (a.shape, a.dtype), params)
+  assert got_shapes == jax.tree.map(lambda a: (a.shape, a.dtype),
                                      jax.eval_shape(model.init, KEY, batch)[0])
   leaves = jax.tree.leaves(params)
   assert all(a.dtype == jnp.float32 and np.all(np.isfinite(a)) for a in leaves)
@@ -338,6 +338,27 @@ def test_stacked_greedy_stages_then_finetune():
   assert int(state.step) == 3 * S + 2
 
 
+def test_stacked_greedy_losses_with_bce():
+  # Layer 0 reconstructs the data with the configured loss (bce: logits); deeper layers
+  # reconstruct real-valued codes, always with squared error.
+  model = ae.make(stacked_config(hidden=(8,), loss='bce', stage_steps=5), MOONS)
+  batch = {'x': jnp.asarray(np.random.default_rng(3).uniform(size=(8, 2)), jnp.float32)}
+  params, _ = init(model, batch)
+  p_np = jax.tree.map(_np, params)
+  x = _np(batch['x'])
+  l0 = p_np['layer0']
+  h = np_dense(l0['encoder']['Dense_0'], x, True)
+  logits = np_dense(l0['decoder']['Dense_0'], h, False)
+  q = 1 / (1 + np.exp(-logits))
+  want0 = -(x * np.log(q) + (1 - x) * np.log(1 - q)).sum(1).mean()
+  l1 = p_np['layer1']
+  want1 = np_sum_sq(np_dense(l1['decoder']['Dense_0'],
+                             np_dense(l1['encoder']['Dense_0'], h, False), True), h).mean()
+  for player, want in zip(model.players, (want0, want1)):
+    loss, _ = jax.jit(player.loss_fn)(params, {}, batch, KEY, 0)
+    np.testing.assert_allclose(loss, want, rtol=1e-5)
+
+
 def test_stacked_without_finetune_stops_after_the_greedy_stages():
   # (The step honouring `active` is covered by test_stacked_greedy_stages_then_finetune.)
   c = stacked_config(hidden=(8,), stage_steps=3, finetune=False)
@@ -376,7 +397,6 @@ def test_evaluate_per_example_and_mse(kind):
   else:
     (layer,) = ae.build_layers(c.model, info, jnp.float32)
     recon = _np(apply_fn(layer)(params['model'], batch['x']))
-  d = np.prod(info.shape)
   np.testing.assert_allclose(out['mse'], ((recon - x) ** 2).reshape(5, -1).mean(1), rtol=1e-5)
   np.testing.assert_allclose(out['loss'], np_sum_sq(recon, x), rtol=1e-5)
   if kind == 'conv':
@@ -385,7 +405,6 @@ def test_evaluate_per_example_and_mse(kind):
     assert set(out) == {'loss', 'mse', 'psnr'}
   else:
     assert set(out) == {'loss', 'mse'}
-  assert d > 0
 
 
 @pytest.mark.parametrize('kind', ['mlp', 'conv'])
@@ -438,6 +457,13 @@ def test_bce_on_minus_one_one_images_raises():
 def test_conv_on_vectors_raises():
   msg = _one_line_error(conv_config(), MOONS)
   assert "model.kind='conv' needs an image dataset" in msg and "'moons'" in msg
+
+
+def test_conv_on_non_square_images_raises():
+  # e.g. an image folder or CelebA (218x178) with data.image_size=0: without this check the
+  # decoder (square by construction) fails later with an opaque reshape error.
+  msg = _one_line_error(conv_config(), DatasetInfo('celeb_a', (218, 178, 3), 'image'))
+  assert 'square' in msg and '218x178' in msg and 'data.image_size' in msg
 
 
 def test_unknown_kind_loss_corruption_raise():

@@ -71,8 +71,9 @@ def test_forward_matmuls_run_in_compute_dtype(kind, dtype):
   n_conv = sum(name == 'conv_general_dilated' for name, _, _ in found)
   want_dot, want_conv = COUNTS[kind]
   if kind == 'stacked':
-    # Both branches of the greedy / finetune cond are traced: 6 end-to-end + 2 greedy.
-    want_dot += 2 * 1 + 2
+    # Both branches of the greedy / finetune cond are traced: besides the 6 end-to-end
+    # matmuls, layer 2's greedy loss encodes with layers 0 and 1, then encodes and decodes.
+    want_dot += 2 + 2
   assert (n_dot, n_conv) == (want_dot, want_conv), found
   for name, ins, outs in found:
     assert ins == (dtype, dtype) and outs == (dtype,), (name, ins, outs)
@@ -89,24 +90,18 @@ def test_params_stay_float32_and_loss_is_float32():
 def test_bf16_loss_is_float32_and_close_to_float32_loss(kind):
   _, info, model16, params, ms, batch = setup(kind, 'bfloat16')
   _, _, model32, params32, _, _ = setup(kind, 'float32')
-  chex_equal = jax.tree.map(lambda a, b: np.array_equal(a, b), params, params32)
-  assert all(jax.tree.leaves(chex_equal))                       # same params in both
+  same = jax.tree.map(lambda a, b: np.array_equal(a, b), params, params32)
+  assert all(jax.tree.leaves(same))                             # same params in both
   loss16, (m16, _) = jax.jit(model16.players[0].loss_fn)(params, ms, batch, KEY, 0)
   loss32, (m32, _) = jax.jit(model32.players[0].loss_fn)(params, ms, batch, KEY, 0)
   assert loss16.dtype == jnp.float32 and m16['mse'].dtype == jnp.float32
   np.testing.assert_allclose(loss16, loss32, rtol=5e-2)
   assert float(loss16) != float(loss32)                          # bf16 really was used
-  # The code (an intermediate) is bf16; what the model hands back is float32.
-  (layer,) = ae.build_layers(ae.make.__globals__['ml_collections'].ConfigDict(
-      model16_config(kind)), info, jnp.bfloat16) if False else (None,)
-  out = jax.jit(model16.evaluate)(params, ms, batch, KEY)
-  assert all(v.dtype == jnp.float32 for v in out.values())
-  sample = jax.jit(model16.sample, static_argnums=3)(params, ms, KEY, 3, batch)
+  # What the model hands back is float32 (abstract evaluation: no compile needed).
+  out = jax.eval_shape(model16.evaluate, params, ms, batch, KEY)
+  assert out and all(v.dtype == jnp.float32 for v in out.values())
+  sample = jax.eval_shape(lambda p, k: model16.sample(p, ms, k, 3, batch), params, KEY)
   assert sample.dtype == jnp.float32 and sample.shape == (3,) + info.shape
-
-
-def model16_config(kind):
-  return None
 
 
 @pytest.mark.parametrize('kind', ['mlp', 'conv'])
@@ -126,7 +121,6 @@ def test_bf16_train_steps_keep_float32_state():
   state = state_lib.create(params, ms, {p.name: p.optimizer for p in players})
   step = jax.jit(make_train_step(players, lambda b, k, t: b, ema_decay=0.5))
   micro = jax.tree.map(lambda a: a[None], batch)
-  losses = []
   for _ in range(3):
     new, metrics = step(state, micro, KEY)
     for tree in (new.params, new.ema_params, new.opt_state):
@@ -139,6 +133,5 @@ def test_bf16_train_steps_keep_float32_state():
     changed = [not np.array_equal(a, b) for a, b in
                zip(jax.tree.leaves(state.params), jax.tree.leaves(new.params))]
     assert all(changed)
-    losses.append(float(metrics['loss']))
     state = new
   assert int(state.step) == 3

@@ -132,6 +132,10 @@ def test_clip_norm():
   small = {'w': jnp.full((10,), 0.01), 'b': jnp.full((3,), 0.02)}
   u, _ = tx.update(small, state, params)
   np.testing.assert_allclose(u['w'], -small['w'], rtol=1e-6)     # below the norm: untouched
+  # Gradients are clipped before the learning rate scales them.
+  tx = make_optimizer(opt_config(name='sgd', learning_rate=0.1, clip_norm=0.5), 10)
+  u, _ = tx.update(big, tx.init(params), params)
+  np.testing.assert_allclose(float(optax.global_norm(u)), 0.05, rtol=1e-6)
   # clip_norm=0 is off.
   tx0 = make_optimizer(opt_config(name='sgd', learning_rate=1.0, clip_norm=0.0), 10)
   u, _ = tx0.update(big, tx0.init(params), params)
