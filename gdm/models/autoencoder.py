@@ -30,9 +30,10 @@ KINDS = ('mlp', 'conv', 'stacked')
 
 
 def value_bounds(data_config, info: DatasetInfo) -> tuple[float, float]:
-  """Smallest and largest value of prepared data (what masking noise writes)."""
+  """Smallest and largest value of prepared images (what masking and salt-and-pepper noise
+  write); real-valued data is masked to 0, its mean-ish value, and has no salt and pepper."""
   if not info.is_image:
-    return 0.0, 1.0
+    return 0.0, 0.0
   if data_config.binarize != 'none' or data_config.scale == 'zero_one':
     return 0.0, 1.0
   return (-1.0, 1.0) if data_config.scale == 'minus_one_one' else (0.0, 255.0)
@@ -46,10 +47,15 @@ def check_config(config: ml_collections.ConfigDict, info: DatasetInfo):
   if m.loss not in RECONSTRUCTION_LOSSES:
     raise ValueError(f'unknown reconstruction loss {m.loss!r} in model.loss; choose one of: '
                      f'{", ".join(RECONSTRUCTION_LOSSES)}')
-  if m.loss == 'bce' and info.is_image and not (
-      config.data.scale == 'zero_one' or config.data.binarize != 'none'):
+  if m.loss == 'bce' and not info.is_image:
+    raise ValueError(f"model.loss='bce' needs data in [0, 1]; {info.name!r} is real-valued: "
+                     f"use model.loss='mse'")
+  if m.loss == 'bce' and not (config.data.scale == 'zero_one' or config.data.binarize != 'none'):
     raise ValueError(f"model.loss='bce' needs data in [0, 1]: set data.scale='zero_one' or "
                      f"data.binarize, not scale={config.data.scale!r}")
+  if m.corruption == 'salt_and_pepper' and not info.is_image:
+    raise ValueError(f"model.corruption='salt_and_pepper' needs images with a value range; "
+                     f"{info.name!r} is real-valued: use gaussian or masking")
   if m.kind == 'conv':
     if not info.is_image:
       raise ValueError(f"model.kind='conv' needs an image dataset; {info.name!r} is 2-D/tabular")
@@ -195,8 +201,9 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   def evaluate(params, model_state, batch, key):
     x = batch['x']
     out = {}
-    recon = output_to_data(m.loss, reconstruct(params, x, x.shape))
-    out['loss'] = reconstruction_loss(m.loss, reconstruct(params, x, x.shape), x)
+    output = reconstruct(params, x, x.shape)
+    recon = output_to_data(m.loss, output)
+    out['loss'] = reconstruction_loss(m.loss, output, x)
     out['mse'] = squared_error(recon, x) / math.prod(x.shape[1:])
     if info.is_image:
       out['psnr'] = psnr(recon, x, high - low)

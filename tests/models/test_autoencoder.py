@@ -13,6 +13,8 @@ from gdm.train.step import make_train_step
 
 MOONS = DatasetInfo('moons', (2,), 'vector')
 DIGITS = DatasetInfo('digits', (16, 16, 1), 'image', num_classes=10)
+# A two-pixel image: small enough for numpy references of the MLP / stacked models with bce.
+PIXELS = DatasetInfo('pixels', (2, 1, 1), 'image')
 # 'rbg' keys: XLA compiles the default (partitionable threefry) generator slowly on CPU for
 # rank >= 3 shapes (conv kernels, image masks: ~2 s each); the models are key-agnostic.
 KEY = jax.random.key(0, impl='rbg')
@@ -341,11 +343,13 @@ def test_stacked_greedy_stages_then_finetune():
 def test_stacked_greedy_losses_with_bce():
   # Layer 0 reconstructs the data with the configured loss (bce: logits); deeper layers
   # reconstruct real-valued codes, always with squared error.
-  model = ae.make(stacked_config(hidden=(8,), loss='bce', stage_steps=5), MOONS)
-  batch = {'x': jnp.asarray(np.random.default_rng(3).uniform(size=(8, 2)), jnp.float32)}
+  config = stacked_config(hidden=(8,), loss='bce', stage_steps=5)
+  config.data.scale = 'zero_one'
+  model = ae.make(config, PIXELS)
+  x = np.random.default_rng(3).uniform(size=(8, 2)).astype(np.float32)
+  batch = {'x': jnp.asarray(x.reshape(8, 2, 1, 1))}
   params, _ = init(model, batch)
   p_np = jax.tree.map(_np, params)
-  x = _np(batch['x'])
   l0 = p_np['layer0']
   h = np_dense(l0['encoder']['Dense_0'], x, True)
   logits = np_dense(l0['decoder']['Dense_0'], h, False)
@@ -427,12 +431,14 @@ def test_sample_and_visualize_shapes(kind):
 
 
 def test_bce_sample_is_a_probability():
-  model = ae.make(mlp_config(loss='bce'), MOONS)
-  batch = moons_batch(n=10)
+  config = mlp_config(loss='bce')
+  config.data.scale = 'zero_one'
+  model = ae.make(config, PIXELS)
+  batch = {'x': jnp.asarray(np.random.default_rng(0).uniform(size=(10, 2, 1, 1)), jnp.float32)}
   params, ms = init(model, batch)
   params = jax.tree.map(lambda a: 5 * a, params)       # logits far from 0
   s = np.asarray(jax.jit(model.sample, static_argnums=3)(params, ms, KEY, 5, batch))
-  assert s.shape == (5, 2) and s.min() >= 0 and s.max() <= 1
+  assert s.shape == (5, 2, 1, 1) and s.min() >= 0 and s.max() <= 1
 
 
 # ---------------------------------------------------------------- config errors
@@ -490,4 +496,14 @@ def test_value_bounds():
   assert ae.value_bounds(c.data, DIGITS) == (0.0, 255.0)
   c.data.binarize = 'static'
   assert ae.value_bounds(c.data, DIGITS) == (0.0, 1.0)
-  assert ae.value_bounds(mlp_config().data, MOONS) == (0.0, 1.0)
+  assert ae.value_bounds(mlp_config().data, MOONS) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize('model, message', [
+    (dict(loss='bce'), "model.loss='bce' needs data in \\[0, 1\\]; 'moons' is real-valued"),
+    (dict(corruption='salt_and_pepper', noise_level=0.1),
+     "salt_and_pepper' needs images with a value range; 'moons'"),
+])
+def test_vector_data_rejects_image_only_options(model, message):
+  with pytest.raises(ValueError, match=message):
+    ae.make(mlp_config(**model), MOONS)

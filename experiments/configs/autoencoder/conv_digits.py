@@ -14,7 +14,7 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'digits'
   config.data.image_size = 16
-  config.model = common.model_config(kind='conv', channels=(32, 64), latent_dim=16)
+  config.model = common.model_config(kind='conv', channels=(16, 32), latent_dim=16)
   config.train.num_steps = 3000
   config.train.batch_size = 64
   config.train.log_every = 100
