@@ -27,12 +27,10 @@ def measure(config, family: str, steps: int) -> dict:
     exp = experiment.build(config, workdir, family)
     state, _ = exp.restore_or_init()
     train_step = loop.compile_train_step(exp)
-    k, per_call = exp.micro_batches, config.train.steps_per_call
+    per_call = config.train.steps_per_call
 
     def call(step):
-      local = exp.pipeline.batches(step * k, per_call * k)
-      local = {n: v.reshape((per_call, k) + v.shape[1:]) for n, v in local.items()}
-      return train_step(state, exp.global_batch(local, leading=2), exp.base_key)
+      return train_step(state, exp.train_batch(step, per_call), exp.base_key)
 
     start = time.perf_counter()
     state, _ = call(0)

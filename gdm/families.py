@@ -1,5 +1,6 @@
 """Model families by name: an explicit dict, no registration side effects."""
 from gdm.models import autoencoder
+from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
@@ -7,6 +8,5 @@ FAMILIES = {
 
 
 def get_family(name: str):
-  if name not in FAMILIES:
-    raise ValueError(f'unknown family {name!r}; choose one of: {", ".join(FAMILIES)}')
+  check_choice(name, FAMILIES, 'family')
   return FAMILIES[name]

@@ -6,6 +6,8 @@ values and add a `model` section. Integers use 0 (not None) for "off" so that
 """
 import ml_collections
 
+from gdm.utils.checks import check_choice
+
 
 def optimizer_config() -> ml_collections.ConfigDict:
   return ml_collections.ConfigDict(dict(
@@ -67,6 +69,15 @@ def get_config() -> ml_collections.ConfigDict:
   return config
 
 
+def set_schedule(config: ml_collections.ConfigDict, *, num_steps: int, batch_size: int,
+                 log_every: int, every: int) -> ml_collections.ConfigDict:
+  """Run length and cadence: evaluation, checkpoints and image grids every `every` steps."""
+  t = config.train
+  t.num_steps, t.batch_size, t.log_every = num_steps, batch_size, log_every
+  t.eval_every = t.checkpoint_every = t.sample_every = every
+  return config
+
+
 def shrink_for_smoke(config: ml_collections.ConfigDict) -> ml_collections.ConfigDict:
   """The tiny variant of any config (`--config=PATH:smoke`): same code paths, seconds on CPU."""
   t = config.train
@@ -85,9 +96,7 @@ VARIANTS = ('', 'smoke')
 def apply_variant(config: ml_collections.ConfigDict, variant: str,
                   smoke: dict | None = None) -> ml_collections.ConfigDict:
   """`--config=PATH:VARIANT`; 'smoke' shrinks the run and applies `smoke` to config.model."""
-  if variant not in VARIANTS:
-    raise ValueError(f'unknown config variant {variant!r}; choose one of: '
-                     f'{", ".join(repr(v) for v in VARIANTS)}')
+  check_choice(variant, VARIANTS, 'config variant')
   if variant == 'smoke':
     shrink_for_smoke(config)
     config.model.update(smoke or {})

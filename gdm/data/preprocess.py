@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from gdm.data.source import DatasetInfo
+from gdm.utils.checks import check_choice
 
 SCALES = ('minus_one_one', 'zero_one', 'none')
 BINARIZE = ('none', 'static', 'dynamic')
@@ -22,12 +23,8 @@ STATIC_BINARIZATION_SEED = 20_170_101
 
 
 def _check(data_config) -> None:
-  if data_config.scale not in SCALES:
-    raise ValueError(f'unknown data.scale {data_config.scale!r}; '
-                     f'choose one of: {", ".join(SCALES)}')
-  if data_config.binarize not in BINARIZE:
-    raise ValueError(f'unknown data.binarize {data_config.binarize!r}; '
-                     f'choose one of: {", ".join(BINARIZE)}')
+  check_choice(data_config.scale, SCALES, 'data.scale')
+  check_choice(data_config.binarize, BINARIZE, 'data.binarize')
   if data_config.dequantize and data_config.binarize != 'none':
     # Bernoulli(x/255) already makes the data discrete in {0, 1}; noise would blur it.
     raise ValueError(f'data.dequantize and data.binarize={data_config.binarize!r} exclude '

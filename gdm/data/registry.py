@@ -3,6 +3,7 @@ import functools
 
 from gdm.data import digits, folder, mnist_idx, tfds_source, toy
 from gdm.data.source import Source
+from gdm.utils.checks import check_choice
 
 EMBEDDED_SPLITS = ('train', 'test')
 
@@ -42,8 +43,7 @@ EMBEDDED = frozenset(toy.TOYS) | {'digits'}
 def load_source(data_config, split: str) -> Source:
   """The source for `data_config.name` and `split` (e.g. data.train_split)."""
   name = data_config.name
-  if name not in DATASETS:
-    raise ValueError(f'unknown dataset {name!r}; choose one of: {", ".join(sorted(DATASETS))}')
+  check_choice(name, sorted(DATASETS), 'dataset')
   if name in EMBEDDED and split not in EMBEDDED_SPLITS:
     raise ValueError(f'dataset {name!r} has splits {", ".join(EMBEDDED_SPLITS)}, not {split!r}')
   return DATASETS[name](data_config, split)

@@ -13,7 +13,6 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import ml_collections
-import numpy as np
 
 from gdm.data.source import DatasetInfo
 from gdm.metrics.image import psnr
@@ -25,6 +24,7 @@ from gdm.objectives.reconstruction import (RECONSTRUCTION_LOSSES, output_to_data
                                            reconstruction_loss, squared_error)
 from gdm.train.optim import make_optimizer
 from gdm.train.players import Player
+from gdm.utils.checks import check_choice
 
 KINDS = ('mlp', 'conv', 'stacked')
 
@@ -41,12 +41,8 @@ def value_bounds(data_config, info: DatasetInfo) -> tuple[float, float]:
 
 def check_config(config: ml_collections.ConfigDict, info: DatasetInfo):
   m = config.model
-  if m.kind not in KINDS:
-    raise ValueError(f'unknown autoencoder kind {m.kind!r} in model.kind; choose one of: '
-                     f'{", ".join(KINDS)}')
-  if m.loss not in RECONSTRUCTION_LOSSES:
-    raise ValueError(f'unknown reconstruction loss {m.loss!r} in model.loss; choose one of: '
-                     f'{", ".join(RECONSTRUCTION_LOSSES)}')
+  check_choice(m.kind, KINDS, 'autoencoder kind', 'model.kind')
+  check_choice(m.loss, RECONSTRUCTION_LOSSES, 'reconstruction loss', 'model.loss')
   if m.loss == 'bce' and not info.is_image:
     raise ValueError(f"model.loss='bce' needs data in [0, 1]; {info.name!r} is real-valued: "
                      f"use model.loss='mse'")

@@ -4,13 +4,14 @@ from typing import Callable, Sequence
 import flax.linen as nn
 import jax.numpy as jnp
 
+from gdm.utils.checks import check_choice
+
 ACTIVATIONS = {'relu': nn.relu, 'gelu': nn.gelu, 'silu': nn.silu, 'tanh': jnp.tanh,
                'sigmoid': nn.sigmoid, 'elu': nn.elu, 'leaky_relu': nn.leaky_relu}
 
 
 def activation(name: str) -> Callable:
-  if name not in ACTIVATIONS:
-    raise ValueError(f'unknown activation {name!r}; choose one of: {", ".join(ACTIVATIONS)}')
+  check_choice(name, ACTIVATIONS, 'activation')
   return ACTIVATIONS[name]
 
 

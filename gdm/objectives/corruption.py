@@ -2,12 +2,13 @@
 import jax
 import jax.numpy as jnp
 
+from gdm.utils.checks import check_choice
+
 CORRUPTIONS = ('none', 'gaussian', 'masking', 'salt_and_pepper')
 
 
 def check_corruption(name: str, level: float):
-  if name not in CORRUPTIONS:
-    raise ValueError(f'unknown corruption {name!r}; choose one of: {", ".join(CORRUPTIONS)}')
+  check_choice(name, CORRUPTIONS, 'corruption')
   if name in ('masking', 'salt_and_pepper') and not 0.0 <= level <= 1.0:
     raise ValueError(f'{name} corruption level={level} is a fraction: must be in [0, 1]')
   if name == 'gaussian' and level < 0:

@@ -6,6 +6,8 @@ Per-example sums make `mse` the Gaussian negative log-likelihood up to a constan
 import jax
 import jax.numpy as jnp
 
+from gdm.utils.checks import check_choice
+
 RECONSTRUCTION_LOSSES = ('mse', 'bce')
 
 
@@ -26,12 +28,8 @@ def bernoulli_nll(logits: jax.Array, x: jax.Array) -> jax.Array:
 
 
 def reconstruction_loss(name: str, output: jax.Array, x: jax.Array) -> jax.Array:
-  if name == 'mse':
-    return squared_error(output, x)
-  if name == 'bce':
-    return bernoulli_nll(output, x)
-  raise ValueError(f'unknown reconstruction loss {name!r}; choose one of: '
-                   f'{", ".join(RECONSTRUCTION_LOSSES)}')
+  check_choice(name, RECONSTRUCTION_LOSSES, 'reconstruction loss')
+  return squared_error(output, x) if name == 'mse' else bernoulli_nll(output, x)
 
 
 def output_to_data(name: str, output: jax.Array) -> jax.Array:

@@ -49,6 +49,14 @@ class Experiment:
   def global_batch(self, local: dict, leading: int) -> dict:
     return distributed.global_batch(local, self.mesh, leading)
 
+  def train_batch(self, step: int, num_steps: int) -> dict:
+    """Global batch of train steps step..step+num_steps-1: leaves [num_steps, k, B, ...]
+    with k = micro-batches per step (n_critic); step s reads pipeline batches s*k..s*k+k-1."""
+    k = self.micro_batches
+    local = self.pipeline.batches(step * k, num_steps * k)
+    local = {name: v.reshape((num_steps, k) + v.shape[1:]) for name, v in local.items()}
+    return self.global_batch(local, leading=2)
+
   def restore_or_init(self):
     """(state, resumed_step or None): the newest complete checkpoint, else a fresh state."""
     latest = self.checkpointer.latest_step()

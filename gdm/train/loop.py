@@ -56,6 +56,12 @@ def _due(step: int, every: int, last: int) -> bool:
   return step == last or (every > 0 and step % every == 0)
 
 
+def _mean_metrics(pending: list[dict]) -> dict[str, float]:
+  """Means over the steps since the last log of each call's stacked [steps] metrics."""
+  return {key: float(np.mean(np.concatenate([np.asarray(m[key]) for m in pending])))
+          for key in pending[0]}
+
+
 def compile_train_step(exp: Experiment):
   step_fn = make_train_step(exp.model.players, exp.prepare, exp.config.train.ema_decay)
   replicated = distributed.replicated(exp.mesh)
@@ -76,16 +82,12 @@ def train(exp: Experiment):
   evaluator = Evaluator(exp)
   writer = MetricWriter(exp.workdir, enabled=exp.is_writer)
   reporter = ProgressReporter(total, step)
-  k = exp.micro_batches
 
   def load(start: int):
+    """The next call's batch: up to the next multiple of steps_per_call, so calls are
+    aligned to absolute steps whatever step a run resumed from."""
     n = min(per_call - start % per_call, total - start)
-    local = exp.pipeline.batches(start * k, n * k)
-    local = {key: v.reshape((n, k) + v.shape[1:]) for key, v in local.items()}
-    return n, exp.global_batch(local, leading=2)
-
-  def save(at: int, force: bool = False):
-    exp.checkpointer.save(at, state, {'next_step': at}, force=force)
+    return n, exp.train_batch(start, n)
 
   pending = []
   next_batch = load(step) if step < total else None
@@ -99,8 +101,7 @@ def train(exp: Experiment):
       run = int(state.nonfinite_run)
       stopping = run >= cfg.max_nonfinite
       if _due(step, cfg.log_every, total) or stopping:
-        scalars = {key: float(np.mean(np.concatenate([np.asarray(m[key]) for m in pending])))
-                   for key in pending[0]}
+        scalars = _mean_metrics(pending)
         scalars['skipped_total'] = float(state.skipped)
         pending = []
         writer.write_scalars(step, scalars)
@@ -118,18 +119,18 @@ def train(exp: Experiment):
         writer.write_scalars(step, scalars)
         if exp.is_writer:
           log.info('eval at step %d: %s', step,
-                       ', '.join(f'{k}={v:.5g}' for k, v in scalars.items()))
+                   ', '.join(f'{k}={v:.5g}' for k, v in scalars.items()))
       if _due(step, cfg.sample_every, total):
         for name, picture in evaluator.pictures(state).items():
           writer.write_images(step, name, picture)
-      if step % cfg.checkpoint_every == 0 or step == total:
-        save(step, force=True)
-      if step < total and preemption.reached(step):
-        save(step, force=True)
+      preempted = step < total and preemption.reached(step)
+      if _due(step, cfg.checkpoint_every, total) or preempted:
+        exp.checkpointer.save(step, state, {'next_step': step}, force=True)
+      if preempted:
         exp.checkpointer.wait()
         writer.close()
         log.warning('preempted: saved step %d to %s; rerun the same command to resume',
-                        step, exp.checkpointer.directory)
+                    step, exp.checkpointer.directory)
         return state
   exp.checkpointer.wait()
   writer.close()

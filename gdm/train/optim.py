@@ -2,18 +2,16 @@
 import ml_collections
 import optax
 
+from gdm.utils.checks import check_choice
+
 OPTIMIZERS = ('adam', 'adamw', 'sgd')
 SCHEDULES = ('constant', 'cosine', 'linear')
 
 
 def check_optimizer_config(opt: ml_collections.ConfigDict, where: str = 'train.optimizer'):
   """One-line errors for names and values, raised before anything is built."""
-  if opt.name not in OPTIMIZERS:
-    raise ValueError(f'unknown optimizer {opt.name!r} in {where}.name; choose one of: '
-                     f'{", ".join(OPTIMIZERS)}')
-  if opt.schedule not in SCHEDULES:
-    raise ValueError(f'unknown schedule {opt.schedule!r} in {where}.schedule; choose one of: '
-                     f'{", ".join(SCHEDULES)}')
+  check_choice(opt.name, OPTIMIZERS, 'optimizer', f'{where}.name')
+  check_choice(opt.schedule, SCHEDULES, 'schedule', f'{where}.schedule')
   if not opt.learning_rate > 0:
     raise ValueError(f'{where}.learning_rate={opt.learning_rate} must be > 0')
   for key in ('warmup_steps', 'clip_norm', 'weight_decay', 'momentum', 'end_factor'):

@@ -7,6 +7,7 @@ import difflib
 import ml_collections
 
 from gdm.train.optim import check_optimizer_config
+from gdm.utils.checks import check_choice
 
 COMPUTE_DTYPES = ('float32', 'bfloat16')
 # Sections whose keys are fixed by the shared default; `model` belongs to each family.
@@ -65,9 +66,7 @@ def check_config(config: ml_collections.ConfigDict, reference: ml_collections.Co
                        f'train.steps_per_call={t.steps_per_call}')
   if not 0.0 <= t.ema_decay < 1.0:
     raise ValueError(f'train.ema_decay={t.ema_decay} must be in [0, 1)')
-  if t.compute_dtype not in COMPUTE_DTYPES:
-    raise ValueError(f'unknown train.compute_dtype {t.compute_dtype!r}; choose one of: '
-                     f'{", ".join(COMPUTE_DTYPES)}')
+  check_choice(t.compute_dtype, COMPUTE_DTYPES, 'train.compute_dtype')
   check_optimizer_config(t.optimizer)
   if config.eval.batch_size < 1:
     raise ValueError(f'eval.batch_size={config.eval.batch_size} must be >= 1')

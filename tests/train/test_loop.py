@@ -49,14 +49,14 @@ def test_preemption_saves_and_resume_matches(tmp_path, monkeypatch):
 
   workdir = str(tmp_path / 'pre')
   exp = experiment.build(config, workdir, 'autoencoder', ONE)
-  batches = exp.pipeline.batches
+  train_batch = exp.train_batch
 
-  def batches_then_sigterm(start, count):
+  def batch_then_sigterm(start, count):
     if start == 6:    # loaded right after the call that ends at step 6
       os.kill(os.getpid(), signal.SIGTERM)
-    return batches(start, count)
+    return train_batch(start, count)
 
-  monkeypatch.setattr(exp.pipeline, 'batches', batches_then_sigterm)
+  monkeypatch.setattr(exp, 'train_batch', batch_then_sigterm)
   state = loop.train(exp)
   assert int(state.step) == 6
   assert exp.checkpointer.latest_step() == 6
@@ -87,9 +87,7 @@ def test_train_step_compiles_once(tmp_path):
   state, _ = exp.restore_or_init()
   train_step = loop.compile_train_step(exp)
   for s in range(4):
-    local = exp.pipeline.batches(s, 1)
-    batch = exp.global_batch({k: v[None] for k, v in local.items()}, leading=2)
-    state, _ = train_step(state, batch, exp.base_key)
+    state, _ = train_step(state, exp.train_batch(s, 1), exp.base_key)
   assert train_step._cache_size() == 1
 
 

@@ -14,12 +14,9 @@ def get_config(variant: str = ''):
   config.data.eval_split = 'validation'
   config.data.random_flip = True
   config.model = common.model_config(kind='conv', channels=(64, 128, 256, 256), latent_dim=256)
-  config.train.num_steps = 50000
-  config.train.batch_size = 128
-  config.train.log_every = 500
-  config.train.eval_every = 10000
+  default.set_schedule(config, num_steps=50000, batch_size=128, log_every=500,
+                       every=10000)
   config.train.checkpoint_every = 5000
-  config.train.sample_every = 10000
   config.train.optimizer.learning_rate = 2e-4
   config.eval.num_examples = 10000
   return default.apply_variant(config, variant, smoke=dict(channels=(8, 8, 16, 16),

@@ -14,12 +14,9 @@ def get_config(variant: str = ''):
   config.data.name = 'cifar10'
   config.data.random_flip = True
   config.model = common.model_config(kind='conv', channels=(64, 128, 256), latent_dim=256)
-  config.train.num_steps = 50000
-  config.train.batch_size = 128
-  config.train.log_every = 500
-  config.train.eval_every = 10000
+  default.set_schedule(config, num_steps=50000, batch_size=128, log_every=500,
+                       every=10000)
   config.train.checkpoint_every = 5000
-  config.train.sample_every = 10000
   config.train.optimizer.learning_rate = 2e-4
   config.train.optimizer.warmup_steps = 1000
   config.train.optimizer.schedule = 'cosine'

@@ -16,12 +16,8 @@ def get_config(variant: str = ''):
   config.data.image_size = 16
   config.model = common.model_config(kind='conv', channels=(32, 64), latent_dim=32,
                                      corruption='salt_and_pepper', noise_level=0.25)
-  config.train.num_steps = 3000
-  config.train.batch_size = 64
-  config.train.log_every = 100
-  config.train.eval_every = 1000
-  config.train.checkpoint_every = 1000
-  config.train.sample_every = 1000
+  default.set_schedule(config, num_steps=3000, batch_size=64, log_every=100,
+                       every=1000)
   config.eval.batch_size = 64
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(channels=(8, 16)))

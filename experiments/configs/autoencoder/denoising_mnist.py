@@ -16,11 +16,7 @@ def get_config(variant: str = ''):
   config.data.scale = 'zero_one'
   config.model = common.model_config(kind='mlp', hidden=(1000,), latent_dim=1000, loss='bce',
                                      act='sigmoid', corruption='masking', noise_level=0.25)
-  config.train.num_steps = 30000
-  config.train.batch_size = 128
-  config.train.log_every = 500
-  config.train.eval_every = 10000
-  config.train.checkpoint_every = 10000
-  config.train.sample_every = 10000
+  default.set_schedule(config, num_steps=30000, batch_size=128, log_every=500,
+                       every=10000)
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(hidden=(32,), latent_dim=8))

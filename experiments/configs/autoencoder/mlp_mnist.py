@@ -14,11 +14,7 @@ def get_config(variant: str = ''):
   config.data.name = 'mnist'
   config.data.scale = 'zero_one'
   config.model = common.model_config(kind='mlp', hidden=(512, 256), latent_dim=32, loss='bce')
-  config.train.num_steps = 20000
-  config.train.batch_size = 128
-  config.train.log_every = 200
-  config.train.eval_every = 5000
-  config.train.checkpoint_every = 5000
-  config.train.sample_every = 5000
+  default.set_schedule(config, num_steps=20000, batch_size=128, log_every=200,
+                       every=5000)
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(hidden=(32,), latent_dim=4))

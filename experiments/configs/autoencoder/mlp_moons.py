@@ -12,10 +12,6 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'moons'
   config.model = common.model_config(kind='mlp', hidden=(64, 64), latent_dim=1)
-  config.train.num_steps = 5000
-  config.train.batch_size = 256
-  config.train.log_every = 250
-  config.train.eval_every = 2500
-  config.train.checkpoint_every = 2500
-  config.train.sample_every = 2500
+  default.set_schedule(config, num_steps=5000, batch_size=256, log_every=250,
+                       every=2500)
   return default.apply_variant(config, variant, smoke=dict(hidden=(16, 16)))

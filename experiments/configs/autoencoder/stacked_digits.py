@@ -15,12 +15,8 @@ def get_config(variant: str = ''):
   config.data.name = 'digits'
   config.model = common.model_config(kind='stacked', hidden=(128, 64), latent_dim=16,
                                      act='sigmoid')
-  config.train.num_steps = 4000
-  config.train.batch_size = 64
-  config.train.log_every = 200
-  config.train.eval_every = 1000
-  config.train.checkpoint_every = 1000
-  config.train.sample_every = 1000
+  default.set_schedule(config, num_steps=4000, batch_size=64, log_every=200,
+                       every=1000)
   config.eval.batch_size = 64
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(hidden=(16, 8), latent_dim=4))

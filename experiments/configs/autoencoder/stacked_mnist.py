@@ -19,11 +19,7 @@ def get_config(variant: str = ''):
   config.data.scale = 'zero_one'
   config.model = common.model_config(kind='stacked', hidden=(1000, 500, 250), latent_dim=30,
                                      act='sigmoid', loss='bce')
-  config.train.num_steps = 80000
-  config.train.batch_size = 128
-  config.train.log_every = 500
-  config.train.eval_every = 10000
-  config.train.checkpoint_every = 10000
-  config.train.sample_every = 10000
+  default.set_schedule(config, num_steps=80000, batch_size=128, log_every=500,
+                       every=10000)
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(hidden=(32, 16), latent_dim=4))
