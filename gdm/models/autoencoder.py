@@ -223,10 +223,11 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
     return output_to_data(m.loss, decode(params, z, (num,) + tuple(info.shape)))
 
   def visualize(params, model_state, batch, key):
+    if not info.is_image:   # the whole batch: the scatter then traces the learned manifold
+      x = batch['x']
+      return {'reconstruction': output_to_data(m.loss, reconstruct(params, x, x.shape))}
     x = batch['x'][:8]
     recon = output_to_data(m.loss, reconstruct(params, x, x.shape))
-    if not info.is_image:
-      return {'reconstruction': recon}
     rows = [x, recon]
     if m.corruption != 'none':
       noisy = corrupt(x, key)

@@ -427,7 +427,7 @@ def test_sample_and_visualize_shapes(kind):
   if kind == 'conv':
     assert vis['reconstruction'].shape == (2, 8) + info.shape
   else:
-    assert vis['reconstruction'].shape == (8,) + info.shape
+    assert vis['reconstruction'].shape == (10,) + info.shape   # the whole batch, for a scatter
 
 
 def test_bce_sample_is_a_probability():

@@ -17,6 +17,7 @@ def get_config(variant: str = ''):
   config.model = common.model_config(kind='conv', channels=(16, 32), latent_dim=16)
   default.set_schedule(config, num_steps=3000, batch_size=64, log_every=100,
                        every=1000)
+  config.train.ema_decay = 0.99   # a short run: a 0.999 average would lag ~1000 steps
   config.eval.batch_size = 64
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(channels=(8, 16)))

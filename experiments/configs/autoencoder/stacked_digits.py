@@ -17,6 +17,7 @@ def get_config(variant: str = ''):
                                      act='sigmoid')
   default.set_schedule(config, num_steps=4000, batch_size=64, log_every=200,
                        every=1000)
+  config.train.ema_decay = 0.99   # a short run: a 0.999 average would lag ~1000 steps
   config.eval.batch_size = 64
   config.eval.num_examples = 0
   return default.apply_variant(config, variant, smoke=dict(hidden=(16, 8), latent_dim=4))
