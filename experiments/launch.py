@@ -1,7 +1,7 @@
 """Flags and modes shared by every family's launcher.
 
 python -m experiments.<family> --workdir=DIR [--config=PATH[:smoke]] [--config.KEY=VALUE ...]
-    [--mode=train|eval|sample] [--coordinator_address=HOST:PORT --num_processes=N
+    [--mode=train|eval|sample|FAMILY_MODE] [--coordinator_address=HOST:PORT --num_processes=N
     --process_id=I | --distributed_auto]
 """
 import json
@@ -15,7 +15,7 @@ from absl import logging as absl_logging
 from ml_collections import config_flags
 
 FLAGS = flags.FLAGS
-MODES = ('train', 'eval', 'sample')
+BUILT_IN_MODES = ('train', 'eval', 'sample')
 
 
 def define_flags(default_config: str):
@@ -23,7 +23,8 @@ def define_flags(default_config: str):
   here = os.path.dirname(os.path.abspath(__file__))
   flags.DEFINE_string('workdir', None, 'Directory for checkpoints, logs and samples; a rerun '
                       'with the same workdir resumes.', required=True)
-  flags.DEFINE_enum('mode', 'train', MODES, 'train, or eval/sample the newest checkpoint.')
+  flags.DEFINE_string('mode', 'train', 'train; eval or sample the newest checkpoint; or one '
+                      "of the family's own modes (e.g. interpolate), listed on a bad value.")
   flags.DEFINE_string('coordinator_address', '', 'host:port of process 0 (multi-process).')
   flags.DEFINE_integer('num_processes', 1, 'Processes in a multi-process run.')
   flags.DEFINE_integer('process_id', 0, 'This process in a multi-process run.')
@@ -88,6 +89,9 @@ def run(family: str):
     exp = experiment.build(FLAGS.config, FLAGS.workdir, family)
   except ValueError as e:
     _fail(str(e))
+  modes = BUILT_IN_MODES + tuple(exp.model.modes)
+  if FLAGS.mode not in modes:
+    _fail(f'unknown --mode={FLAGS.mode!r} for {family}; choose one of: {", ".join(modes)}')
   if FLAGS.mode == 'train':
     try:
       loop.train(exp)
@@ -105,8 +109,12 @@ def run(family: str):
       writer.write_scalars(resumed, scalars)
     if exp.is_writer:
       print(json.dumps({'step': resumed, **scalars}))
-  else:
+  elif FLAGS.mode == 'sample':
     path = evaluator.write_samples(state)
+    if exp.is_writer:
+      print(path)
+  else:
+    path = evaluator.write_mode(state, FLAGS.mode)
     if exp.is_writer:
       print(path)
   jax.effects_barrier()

@@ -65,6 +65,7 @@ def get_config() -> ml_collections.ConfigDict:
 
   config.sample = ml_collections.ConfigDict(dict(
       num_samples=64,
+      temperature=1.0,        # scales the prior's std where a family samples from a prior
   ))
   return config
 

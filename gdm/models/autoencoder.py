@@ -235,5 +235,11 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
               output_to_data(m.loss, reconstruct(params, noisy, x.shape))]
     return {'reconstruction': jnp.stack(rows)}
 
+  def reconstruct_mode(params, model_state, batch, key):
+    """`--mode=reconstruct`: every input of the batch and its reconstruction."""
+    x = batch['x']
+    return {'inputs': x,
+            'reconstructions': output_to_data(m.loss, reconstruct(params, x, x.shape))}
+
   return Model(init=init, players=players, evaluate=evaluate, sample=sample,
-               visualize=visualize)
+               visualize=visualize, modes={'reconstruct': reconstruct_mode})

@@ -1,6 +1,6 @@
 """The few things the trainer and launchers need from a model family."""
 import dataclasses
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import jax
 
@@ -23,3 +23,9 @@ class Model:
   # visualize(params, model_state, batch, key) -> {name: array}: images as
   # [rows, cols, H, W, C] grids in data space, vectors as [N, D] point clouds.
   visualize: Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]
+  # Extra launcher modes (`--mode=NAME`), e.g. interpolate or impute:
+  # mode(params, model_state, batch, key) -> {name: array}. The launcher runs it on a
+  # prepared evaluation batch with the EMA params and saves WORKDIR/samples/NAME_<step>.npz
+  # plus a PNG per image array ([rows, cols, H, W, C] grids or [N, H, W, C]).
+  modes: Mapping[str, Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]] = (
+      dataclasses.field(default_factory=dict))

@@ -77,6 +77,27 @@ class Evaluator:
     pictures['samples'] = self.to_image(self.sample(state, self.exp.config.sample.num_samples))
     return pictures
 
+  def write_mode(self, state, name: str) -> str:
+    """Runs the family's mode `name` on the reference batch: WORKDIR/samples/<name>_<step>.npz
+    with every array it returns, and a PNG for each image array among them."""
+    key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 2)
+    mode = self.exp.model.modes[name]
+    run = jax.jit(lambda p, s, raw, k: mode(
+        p, s, self.exp.prepare(raw, rng.key_for(k, 0, rng.DATA), False), k),
+        out_shardings=distributed.replicated(self.exp.mesh))
+    out = {k: np.asarray(v) for k, v in jax.device_get(
+        run(state.ema_params, state.model_state, self._reference(), key)).items()}
+    step = int(state.step)
+    path = os.path.join(self.exp.workdir, 'samples', f'{name}_{step}.npz')
+    if self.exp.is_writer:
+      os.makedirs(os.path.dirname(path), exist_ok=True)
+      np.savez(path, **out)
+      for array_name, v in out.items():
+        if self.exp.info.is_image and v.ndim in (4, 5) and v.shape[-3:] == self.exp.info.shape:
+          cols = v.shape[1] if v.ndim == 5 else None
+          images.save_png(path[:-len('.npz')] + f'_{array_name}.png', self.to_image(v, cols))
+    return path
+
   def write_samples(self, state) -> str:
     """WORKDIR/samples/samples_<step>.npz with array `x` (data space) and its PNG grid."""
     x = self.sample(state, self.exp.config.sample.num_samples)

@@ -106,6 +106,8 @@ def test_launcher_errors_are_one_line_with_exit_code_2(tmp_path):
        "unknown config variant 'bogus'"),
       (['--config.data.name=nope'], "unknown dataset 'nope'"),
       (['--mode=eval'], 'needs a checkpoint'),
+      (['--mode=dream'], "unknown --mode='dream' for autoencoder; choose one of: train, eval, "
+                         "sample, reconstruct"),
   ]:
     out = run_launcher('autoencoder', workdir, *args)
     assert out.returncode == 2, (args, out.stderr[-2000:])

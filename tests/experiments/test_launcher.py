@@ -45,6 +45,11 @@ def test_train_eval_sample_produce_their_files(tmp_path):
   assert out.returncode == 0, out.stderr[-3000:]
   samples = np.load(os.path.join(workdir, 'samples', 'samples_8.npz'))
   assert samples['x'].shape == (16, 16, 16, 1) and np.isfinite(samples['x']).all()
+  out = run_launcher('autoencoder', workdir, SMOKE, '--mode=reconstruct')
+  assert out.returncode == 0, out.stderr[-3000:]
+  saved = np.load(os.path.join(workdir, 'samples', 'reconstruct_8.npz'))
+  assert saved['inputs'].shape == saved['reconstructions'].shape == (16, 16, 16, 1)
+  assert os.path.exists(os.path.join(workdir, 'samples', 'reconstruct_8_reconstructions.png'))
   # Training more resumes from step 8 and keeps the first 8 steps' log lines.
   out = run_launcher('autoencoder', workdir, SMOKE, '--config.train.num_steps=12')
   assert out.returncode == 0, out.stderr[-3000:]

@@ -1,0 +1,1 @@
+"""Applications built on trained models: latent interpolation, imputation, anomaly scores."""
