@@ -4,7 +4,6 @@
 the model) before anything is compiled or written into the workdir.
 """
 import dataclasses
-import json
 import logging
 import os
 from typing import Any, Callable
