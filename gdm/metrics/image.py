@@ -24,3 +24,43 @@ def psnr(a, b, max_val: float) -> jnp.ndarray:
   safe = jnp.where(err > 0, err, 1.0)
   value = 10.0 * jnp.log10(jnp.float32(max_val) ** 2 / safe)
   return jnp.where(err > 0, value, jnp.inf)
+
+
+def _gaussian_band(size: int, sigma: float, radius: int) -> jnp.ndarray:
+  """[size - 2*radius, size] matrix whose row i is the normalised Gaussian window centred
+  on pixel i + radius: multiplying by it filters and keeps only the 'valid' positions."""
+  taps = jnp.exp(-0.5 * (jnp.arange(-radius, radius + 1) / sigma) ** 2)
+  taps = taps / taps.sum()
+  rows = jnp.arange(size - 2 * radius)[:, None]
+  cols = jnp.arange(size)[None, :]
+  offset = cols - rows
+  return jnp.where((offset >= 0) & (offset <= 2 * radius),
+                   taps[jnp.clip(offset, 0, 2 * radius)], 0.0)
+
+
+def ssim(a, b, max_val: float, sigma: float = 1.5, k1: float = 0.01,
+         k2: float = 0.03) -> jnp.ndarray:
+  """Structural similarity per image (Wang et al., 2004): [..., H, W, C] -> [...].
+
+  The standard Gaussian window (sigma 1.5, truncated at 3.5 sigma: 11 taps), population
+  (co)variances, averaged over the positions whose window lies inside the image and over
+  channels: scikit-image's structural_similarity(gaussian_weights=True, sigma=1.5,
+  use_sample_covariance=False, data_range=max_val, channel_axis=-1).
+  """
+  a = jnp.asarray(a, jnp.float32)
+  b = jnp.asarray(b, jnp.float32)
+  radius = int(3.5 * sigma + 0.5)
+  h, w = a.shape[-3], a.shape[-2]
+  if min(h, w) < 2 * radius + 1:
+    raise ValueError(f'ssim needs images of at least {2 * radius + 1}x{2 * radius + 1} '
+                     f'pixels (the Gaussian window), got {h}x{w}')
+  gh, gw = _gaussian_band(h, sigma, radius), _gaussian_band(w, sigma, radius)
+  blur = lambda x: jnp.einsum('ih,...hwc,jw->...ijc', gh, x, gw)
+  mu_a, mu_b = blur(a), blur(b)
+  var_a = blur(a * a) - mu_a ** 2
+  var_b = blur(b * b) - mu_b ** 2
+  cov = blur(a * b) - mu_a * mu_b
+  c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+  s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / (
+      (mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
+  return s.mean(axis=(-3, -2, -1))

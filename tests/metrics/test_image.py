@@ -47,3 +47,23 @@ def test_identical_images_give_inf():
   p = np.asarray(image.psnr(a, b, 1.0))
   assert np.isposinf(p[0]) and np.isposinf(p[2]) and np.isfinite(p[1])
   assert np.all(np.asarray(image.mse(a, a)) == 0)
+
+
+@pytest.mark.parametrize('shape, max_val', [((3, 16, 16, 1), 1.0), ((2, 24, 19, 3), 255.0),
+                                            ((1, 11, 11, 3), 2.0)])
+def test_ssim_matches_scikit_image(shape, max_val):
+  from skimage.metrics import structural_similarity
+  rng = np.random.default_rng(0)
+  a = rng.uniform(0, max_val, size=shape)
+  b = np.clip(a + rng.normal(0, 0.2 * max_val, size=shape), 0, max_val)
+  got = np.asarray(image.ssim(a, b, max_val))
+  want = [structural_similarity(a[i], b[i], gaussian_weights=True, sigma=1.5,
+                                use_sample_covariance=False, data_range=max_val,
+                                channel_axis=-1) for i in range(shape[0])]
+  np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+  np.testing.assert_allclose(image.ssim(a, a, max_val), 1.0, rtol=1e-6)
+
+
+def test_ssim_rejects_images_smaller_than_the_window():
+  with pytest.raises(ValueError, match='at least 11x11 pixels .* got 8x8'):
+    image.ssim(np.zeros((1, 8, 8, 1)), np.zeros((1, 8, 8, 1)), 1.0)
