@@ -1,6 +1,17 @@
-"""Eight CPU devices for every test process, so sharded code paths run for real."""
-import jax
-import pytest
+"""Eight CPU devices for every test process, so sharded code paths run for real.
+
+XLA:CPU's default LLVM optimisation level spends seconds compiling JAX's threefry PRNG
+for every rank >= 3 shape (and runs these small convs no faster); level 1 compiles it in
+a fraction of a second. Launcher subprocesses inherit it through the environment.
+"""
+import os
+
+from tests.xla_test_flags import XLA_TEST_FLAGS
+
+os.environ['XLA_FLAGS'] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_TEST_FLAGS}".strip()
+
+import jax  # noqa: E402  (after XLA_FLAGS)
+import pytest  # noqa: E402
 
 jax.config.update('jax_num_cpu_devices', 8)
 

@@ -7,6 +7,7 @@ import numpy as np
 import orbax.checkpoint as ocp
 
 from experiments.configs.autoencoder import conv_digits, mlp_moons
+from tests.xla_test_flags import xla_flags  # noqa: F401  (re-exported for tests)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -47,6 +48,6 @@ def launcher_cmd(family: str, workdir: str, *args: str) -> list[str]:
 
 def run_launcher(family, workdir, *args, env=None, timeout=300):
   env = dict(os.environ if env is None else env)
-  env.setdefault('XLA_FLAGS', '--xla_force_host_platform_device_count=1')
+  env['XLA_FLAGS'] = xla_flags(1)
   return subprocess.run(launcher_cmd(family, workdir, *args), cwd=REPO, env=env,
                         capture_output=True, text=True, timeout=timeout)

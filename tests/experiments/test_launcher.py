@@ -10,7 +10,7 @@ from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from gdm.train.writer import read_metrics
-from tests.helpers import REPO, launcher_cmd, run_launcher
+from tests.helpers import REPO, launcher_cmd, run_launcher, xla_flags
 
 SMOKE = '--config=experiments/configs/autoencoder/conv_digits.py:smoke'
 
@@ -62,7 +62,7 @@ def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
   args = [SMOKE, '--config.train.num_steps=100000', '--config.train.checkpoint_every=100000',
           '--config.train.log_every=1', '--config.train.eval_every=0',
           '--config.train.sample_every=0']
-  env = {**os.environ, 'XLA_FLAGS': '--xla_force_host_platform_device_count=1'}
+  env = {**os.environ, 'XLA_FLAGS': xla_flags(1)}
   proc = subprocess.Popen(launcher_cmd('autoencoder', workdir, *args), cwd=REPO, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
   deadline = time.time() + 120

@@ -6,7 +6,7 @@ import subprocess
 import numpy as np
 
 from gdm.train.writer import read_metrics
-from tests.helpers import REPO, flat, launcher_cmd, read_checkpoint
+from tests.helpers import REPO, flat, launcher_cmd, read_checkpoint, xla_flags
 
 ARGS = ['--config=experiments/configs/autoencoder/mlp_moons.py:smoke',
         '--config.train.num_steps=6', '--config.train.checkpoint_every=3',
@@ -21,7 +21,7 @@ def free_port() -> int:
 
 
 def env_with_devices(n: int) -> dict:
-  return {**os.environ, 'XLA_FLAGS': f'--xla_force_host_platform_device_count={n}'}
+  return {**os.environ, 'XLA_FLAGS': xla_flags(n)}
 
 
 def test_two_processes_match_one(tmp_path):
