@@ -1,9 +1,11 @@
 """Model families by name: an explicit dict, no registration side effects."""
-from gdm.models import autoencoder
+from gdm.models import autoencoder, vae, vqvae
 from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
+    'vae': vae.make,
+    'vqvae': vqvae.make,
 }
 
 

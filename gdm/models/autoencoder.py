@@ -17,7 +17,7 @@ import ml_collections
 from gdm.data.source import DatasetInfo
 from gdm.metrics.image import psnr
 from gdm.models.base import Model
-from gdm.nn.conv import ConvDecoder, ConvEncoder, check_levels
+from gdm.nn.conv import ConvDecoder, ConvEncoder, check_conv_data
 from gdm.nn.mlp import MLP, activation
 from gdm.objectives import corruption as corruption_lib
 from gdm.objectives.reconstruction import (RECONSTRUCTION_LOSSES, output_to_data,
@@ -53,12 +53,7 @@ def check_config(config: ml_collections.ConfigDict, info: DatasetInfo):
     raise ValueError(f"model.corruption='salt_and_pepper' needs images with a value range; "
                      f"{info.name!r} is real-valued: use gaussian or masking")
   if m.kind == 'conv':
-    if not info.is_image:
-      raise ValueError(f"model.kind='conv' needs an image dataset; {info.name!r} is 2-D/tabular")
-    if info.shape[0] != info.shape[1]:
-      raise ValueError(f"model.kind='conv' needs square images; {info.name!r} is "
-                       f'{info.shape[0]}x{info.shape[1]} (set data.image_size)')
-    check_levels(info.shape[0], m.channels)
+    check_conv_data(info, m.channels)
   corruption_lib.check_corruption(m.corruption, m.noise_level)
   if m.latent_dim <= 0:
     raise ValueError(f'model.latent_dim={m.latent_dim} must be > 0')

@@ -11,6 +11,17 @@ import jax.numpy as jnp
 from gdm.nn.mlp import activation
 
 
+def check_conv_data(info, channels: Sequence[int], what: str = "model.kind='conv'"):
+  """One-line errors unless `info` (a DatasetInfo) holds square images whose size the
+  stride-2 levels in `channels` divide."""
+  if not info.is_image:
+    raise ValueError(f'{what} needs an image dataset; {info.name!r} is 2-D/tabular')
+  if info.shape[0] != info.shape[1]:
+    raise ValueError(f'{what} needs square images; {info.name!r} is '
+                     f'{info.shape[0]}x{info.shape[1]} (set data.image_size)')
+  check_levels(info.shape[0], channels)
+
+
 def check_levels(image_size: int, channels: Sequence[int]):
   if image_size % (2 ** len(channels)):
     raise ValueError(f'image size {image_size} is not divisible by 2**{len(channels)} '

@@ -8,10 +8,20 @@ mirrors it with stride-2 4x4 transposed convolutions. `image_size` must be divis
 """
 from typing import Sequence
 
+import math
+
 import flax.linen as nn
 import jax.numpy as jnp
 
 from gdm.nn.mlp import activation
+
+
+def kernel_init(key, shape, dtype=jnp.float32):
+  """flax's default conv init (lecun_normal: truncated normal, variance 1/fan_in with
+  fan_in = kh * kw * in) drawn as a [fan_in, out] matrix: XLA:CPU compiles the threefry
+  generator for rank >= 3 shapes very slowly (~40 s to initialise these networks)."""
+  flat = nn.initializers.lecun_normal()(key, (math.prod(shape[:-1]), shape[-1]), dtype)
+  return flat.reshape(shape)
 
 
 class ResidualStack(nn.Module):
@@ -27,8 +37,9 @@ class ResidualStack(nn.Module):
     act = activation(self.act)
     for i in range(self.num_blocks):
       h = nn.Conv(self.hidden, (3, 3), padding='SAME', dtype=self.dtype,
-                  name=f'block{i}_conv3')(act(x))
-      x = x + nn.Conv(x.shape[-1], (1, 1), dtype=self.dtype, name=f'block{i}_conv1')(act(h))
+                  kernel_init=kernel_init, name=f'block{i}_conv3')(act(x))
+      x = x + nn.Conv(x.shape[-1], (1, 1), dtype=self.dtype, kernel_init=kernel_init,
+                      name=f'block{i}_conv1')(act(h))
     return act(x)
 
 
@@ -46,11 +57,13 @@ class SpatialEncoder(nn.Module):
     act = activation(self.act)
     for i, c in enumerate(self.channels):
       x = act(nn.Conv(c, (4, 4), strides=2, padding='SAME', dtype=self.dtype,
-                      name=f'down{i}')(x))
-    x = nn.Conv(self.channels[-1], (3, 3), padding='SAME', dtype=self.dtype, name='mid')(x)
+                      kernel_init=kernel_init, name=f'down{i}')(x))
+    x = nn.Conv(self.channels[-1], (3, 3), padding='SAME', dtype=self.dtype,
+                kernel_init=kernel_init, name='mid')(x)
     x = ResidualStack(self.num_res_blocks, self.res_channels, self.act, self.dtype,
                       name='res')(x)
-    return nn.Conv(self.out_dim, (1, 1), dtype=self.dtype, name='out')(x)
+    return nn.Conv(self.out_dim, (1, 1), dtype=self.dtype, kernel_init=kernel_init,
+                   name='out')(x)
 
 
 class SpatialDecoder(nn.Module):
@@ -66,11 +79,12 @@ class SpatialDecoder(nn.Module):
   def __call__(self, z):
     act = activation(self.act)
     chans = list(self.channels)[::-1]
-    x = nn.Conv(chans[0], (3, 3), padding='SAME', dtype=self.dtype, name='in')(z)
+    x = nn.Conv(chans[0], (3, 3), padding='SAME', dtype=self.dtype, kernel_init=kernel_init,
+                name='in')(z)
     x = ResidualStack(self.num_res_blocks, self.res_channels, self.act, self.dtype,
                       name='res')(x)
     for i, c in enumerate(chans[1:]):
       x = act(nn.ConvTranspose(c, (4, 4), strides=(2, 2), padding='SAME', dtype=self.dtype,
-                               name=f'up{i}')(x))
+                               kernel_init=kernel_init, name=f'up{i}')(x))
     return nn.ConvTranspose(self.out_channels, (4, 4), strides=(2, 2), padding='SAME',
-                            dtype=self.dtype, name='out')(x)
+                            dtype=self.dtype, kernel_init=kernel_init, name='out')(x)
