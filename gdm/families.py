@@ -1,9 +1,10 @@
 """Model families by name: an explicit dict, no registration side effects."""
-from gdm.models import autoencoder, vae, vqvae
+from gdm.models import autoencoder, classifier, vae, vqvae
 from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
+    'classifier': classifier.make,
     'vae': vae.make,
     'vqvae': vqvae.make,
 }

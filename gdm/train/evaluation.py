@@ -55,8 +55,9 @@ class Evaluator:
       count += float(n)
     return {f'eval/{k}': v / count for k, v in sums.items()}
 
-  def sample(self, state, num: int) -> np.ndarray:
-    key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE)
+  def sample(self, state, num: int, index: int = 0) -> np.ndarray:
+    """`num` samples in data space; `index` picks an independent draw (for many batches)."""
+    key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 0, index)
     return np.asarray(jax.device_get(
         self._sample(state.ema_params, state.model_state, key, self._reference(), num)))
 

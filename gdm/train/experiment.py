@@ -4,6 +4,7 @@
 the model) before anything is compiled or written into the workdir.
 """
 import dataclasses
+import json
 import logging
 import os
 from typing import Any, Callable
@@ -22,6 +23,9 @@ from gdm.train.step import num_micro_batches
 from gdm.train.validate import check_config
 
 log = logging.getLogger('gdm')
+
+
+RUN_FILE = 'run.json'   # what a workdir was trained as: lets experiments.evaluate rebuild it
 
 
 @dataclasses.dataclass
@@ -98,6 +102,18 @@ def write_config(config: ml_collections.ConfigDict, workdir: str, step: int):
     f.write(text)
 
 
+def load_run(workdir: str) -> tuple[ml_collections.ConfigDict, str]:
+  """(config, family) of an existing workdir, from the files `build` wrote there."""
+  paths = [os.path.join(workdir, n) for n in ('config.json', RUN_FILE)]
+  missing = [p for p in paths if not os.path.exists(p)]
+  if missing:
+    raise ValueError(f'{workdir!r} is not a gdm workdir: {", ".join(missing)} missing')
+  with open(paths[0]) as f:
+    config = ml_collections.ConfigDict(json.load(f))
+  with open(paths[1]) as f:
+    return config, json.load(f)['family']
+
+
 def build(config: ml_collections.ConfigDict, workdir: str, family: str,
           devices=None) -> Experiment:
   check_config(config, default_config.get_config())
@@ -139,6 +155,8 @@ def build(config: ml_collections.ConfigDict, workdir: str, family: str,
     checkpointer.check_compatible(latest, abstract)
   if jax.process_index() == 0:
     write_config(config, workdir, latest or 0)
+    with open(os.path.join(workdir, RUN_FILE), 'w') as f:
+      json.dump({'family': family}, f)
   return Experiment(config=config, workdir=workdir, mesh=mesh, info=info,
                     train_source=train_source, eval_source=eval_source, pipeline=pipeline,
                     prepare=prepare, model=model, micro_batches=k, base_key=base_key,

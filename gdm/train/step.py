@@ -75,9 +75,10 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
         if player.active is None:
           carry, m, bad = update(carry)
         else:
-          out_shape = jax.eval_shape(update, carry)
-          idle = lambda c, s=out_shape: (c, jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype), s[1]),
-                                          jnp.zeros((), jnp.int32))
+          # An idle player reports zeros shaped like its metrics and skips nothing.
+          zeros = jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype),
+                               jax.eval_shape(update, carry)[1])
+          idle = lambda c, z=zeros: (c, z, jnp.zeros((), jnp.int32))
           carry, m, bad = jax.lax.cond(player.active(step), update, idle, carry)
         per_update.append(m)
         skipped = skipped + bad

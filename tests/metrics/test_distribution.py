@@ -133,3 +133,17 @@ def test_stats_file_round_trip_and_errors(tmp_path):
 def test_bad_input_errors(call, message):
   with pytest.raises(ValueError, match=message):
     call()
+
+
+def test_streaming_stats_equal_all_at_once():
+  from gdm.metrics.streaming import StreamingStats
+  f = np.random.default_rng(6).normal(3.0, 2.0, size=(250, 6))
+  stats = StreamingStats(6)
+  for part in np.array_split(f, 7):
+    stats.update(part)
+  mu, sigma = stats.result()
+  want_mu, want_sigma = dist.gaussian_stats(f)
+  np.testing.assert_allclose(mu, want_mu, rtol=1e-12)
+  np.testing.assert_allclose(sigma, want_sigma, rtol=1e-9, atol=1e-12)
+  with pytest.raises(ValueError, match='dimension 6'):
+    stats.update(np.zeros((2, 5)))

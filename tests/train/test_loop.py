@@ -103,7 +103,8 @@ def test_nonfinite_losses_stop_the_run_and_keep_the_checkpoint(tmp_path):
 
   exp.model = dataclasses.replace(
       exp.model, players=(dataclasses.replace(player, loss_fn=nan_from_step_9),))
-  with pytest.raises(loop.NonFiniteError, match=r'stopping at step 12: 3 train steps in a row.*step 8'):
+  with pytest.raises(loop.NonFiniteError,
+                     match=r'stopping at step 12: 3 train steps in a row.*step 8'):
     loop.train(exp)
   assert exp.checkpointer.latest_step() == 8
   # Skipped updates left the params where step 9 found them.

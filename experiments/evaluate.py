@@ -1,0 +1,88 @@
+"""Sample-based evaluation of a trained run: FID, KID, Inception Score, precision/recall.
+
+  python -m experiments.evaluate --workdir=DIR --metrics=fid,kid,is,pr --num_samples=50000 \
+      --inception_weights=inception.npz [--ref_stats=cifar10_train.npz]
+  python -m experiments.evaluate --workdir=DIR --features=domain --domain_classifier=CLF_DIR
+  python -m experiments.evaluate --workdir=DIR --mode=ref_stats --ref_stats=OUT.npz ...
+
+Samples come from the EMA params of the newest checkpoint in DIR; the reference is
+--ref_stats (FID only; pytorch-fid .npz format) or the first --num_samples examples of
+--ref_split of the run's dataset. Values go to DIR/metrics.jsonl and TensorBoard as eval/*
+(eval/*_domain, eval/*_raw for the other feature extractors) and are printed as a table.
+"""
+import json
+import sys
+
+from absl import app, flags
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string('workdir', None, 'A trained run.', required=True)
+flags.DEFINE_enum('mode', 'samples', ['samples', 'ref_stats'],
+                  'samples: metrics of the model; ref_stats: write reference statistics.')
+flags.DEFINE_list('metrics', ['fid', 'kid', 'is', 'pr'], 'fid, kid, is, pr.')
+flags.DEFINE_integer('num_samples', 50000, 'Samples (and reference examples).')
+flags.DEFINE_integer('batch_size', 0, 'Sampling / feature batch; 0 = the run\'s eval.batch_size.')
+flags.DEFINE_string('features', 'inception', 'inception | domain | raw.')
+flags.DEFINE_string('inception_weights', '', 'FID Inception weights (.npz).')
+flags.DEFINE_string('domain_classifier', '', 'Workdir of a python -m experiments.classifier run.')
+flags.DEFINE_string('ref_stats', '', 'Reference statistics .npz (read; written in ref_stats mode).')
+flags.DEFINE_string('ref_split', '', 'Reference split; default the run\'s data.train_split.')
+flags.DEFINE_integer('kid_subsets', 100, 'KID subsets.')
+flags.DEFINE_integer('kid_subset_size', 1000, 'KID subset size.')
+flags.DEFINE_integer('is_splits', 10, 'Inception Score splits.')
+flags.DEFINE_integer('pr_k', 3, 'Nearest neighbours for precision/recall.')
+
+
+def _fail(message):
+  sys.stderr.write(f'error: {" ".join(str(message).split())}\n')
+  sys.exit(2)
+
+
+def main(argv):
+  if len(argv) > 1:
+    _fail(f'unexpected arguments: {argv[1:]}')
+  from gdm import data as data_lib
+  from gdm.metrics import distribution as dist
+  from gdm.train import experiment, feature_extractors, sample_metrics
+  from gdm.train.evaluation import Evaluator
+  from gdm.train.writer import MetricWriter
+
+  try:
+    config, family = experiment.load_run(FLAGS.workdir)
+    exp = experiment.build(config, FLAGS.workdir, family)
+    sample_metrics.check_request(FLAGS.metrics, FLAGS.num_samples, FLAGS.kid_subset_size,
+                                 FLAGS.is_splits, FLAGS.pr_k, FLAGS.features, exp.info.is_image)
+    if FLAGS.mode == 'ref_stats' and not FLAGS.ref_stats:
+      raise ValueError('--mode=ref_stats needs --ref_stats=OUT.npz')
+    split = FLAGS.ref_split or config.data.train_split
+    reference = data_lib.load_source(config.data, split)
+    feature_fn = feature_extractors.make(
+        FLAGS.features, inception_weights=FLAGS.inception_weights,
+        domain_classifier=FLAGS.domain_classifier, shape=exp.info.shape)
+  except ValueError as e:
+    _fail(e)
+  batch_size = FLAGS.batch_size or config.eval.batch_size
+  if FLAGS.mode == 'ref_stats':
+    feats = sample_metrics.dataset_features(reference, FLAGS.num_samples, batch_size,
+                                            feature_fn, keep_pool=False)
+    dist.save_stats(FLAGS.ref_stats, *feats.stats.result())
+    print(FLAGS.ref_stats)
+    return
+  state, step = exp.restore_or_init()
+  if step is None:
+    _fail(f'{exp.checkpointer.directory} has no checkpoint; train first')
+  scalars = sample_metrics.evaluate_samples(
+      Evaluator(exp), state, FLAGS.metrics, FLAGS.num_samples, batch_size, feature_fn,
+      reference, FLAGS.ref_stats, FLAGS.kid_subsets, FLAGS.kid_subset_size, FLAGS.is_splits,
+      FLAGS.pr_k, suffix=feature_extractors.SUFFIX[FLAGS.features])
+  with MetricWriter(FLAGS.workdir, enabled=exp.is_writer) as writer:
+    writer.write_scalars(step, scalars)
+  if exp.is_writer:
+    print(f'step {step}, {FLAGS.num_samples} samples, {FLAGS.features} features')
+    for name, value in scalars.items():
+      print(f'  {name:<24} {value:.6g}')
+    print(json.dumps({'step': step, **scalars}))
+
+
+if __name__ == '__main__':
+  app.run(main)
