@@ -28,6 +28,15 @@ def check_levels(image_size: int, channels: Sequence[int]):
                      f'(one halving per entry of channels={tuple(channels)})')
 
 
+def strided_downsample(x, channels: Sequence[int], act, dtype, prefix: str, **conv_kwargs):
+  """One stride-2 4x4 convolution + activation per entry of `channels`, named PREFIX{i}.
+  Call from inside a compact module method: the convolutions become its submodules."""
+  for i, c in enumerate(channels):
+    x = act(nn.Conv(c, (4, 4), strides=2, padding='SAME', dtype=dtype, name=f'{prefix}{i}',
+                    **conv_kwargs)(x))
+  return x
+
+
 class ConvEncoder(nn.Module):
   """[B, H, W, C] -> [B, out_dim]."""
   channels: Sequence[int]
@@ -37,10 +46,7 @@ class ConvEncoder(nn.Module):
 
   @nn.compact
   def __call__(self, x):
-    act = activation(self.act)
-    for i, c in enumerate(self.channels):
-      x = act(nn.Conv(c, (4, 4), strides=2, padding='SAME', dtype=self.dtype,
-                      name=f'conv{i}')(x))
+    x = strided_downsample(x, self.channels, activation(self.act), self.dtype, 'conv')
     x = x.reshape(x.shape[0], -1)
     return nn.Dense(self.out_dim, dtype=self.dtype, name='out')(x)
 

@@ -6,13 +6,13 @@ convolutions (one halving per entry of `channels`), a 3x3 convolution, residual 
 mirrors it with stride-2 4x4 transposed convolutions. `image_size` must be divisible by
 2**len(channels) (`gdm.nn.conv.check_levels`).
 """
-from typing import Sequence
-
 import math
+from typing import Sequence
 
 import flax.linen as nn
 import jax.numpy as jnp
 
+from gdm.nn.conv import strided_downsample
 from gdm.nn.mlp import activation
 
 
@@ -54,10 +54,8 @@ class SpatialEncoder(nn.Module):
 
   @nn.compact
   def __call__(self, x):
-    act = activation(self.act)
-    for i, c in enumerate(self.channels):
-      x = act(nn.Conv(c, (4, 4), strides=2, padding='SAME', dtype=self.dtype,
-                      kernel_init=kernel_init, name=f'down{i}')(x))
+    x = strided_downsample(x, self.channels, activation(self.act), self.dtype, 'down',
+                           kernel_init=kernel_init)
     x = nn.Conv(self.channels[-1], (3, 3), padding='SAME', dtype=self.dtype,
                 kernel_init=kernel_init, name='mid')(x)
     x = ResidualStack(self.num_res_blocks, self.res_channels, self.act, self.dtype,
