@@ -5,6 +5,7 @@ import numpy as np
 
 from experiments.configs.autoencoder import conv_digits, mlp_moons
 from gdm.data.source import DatasetInfo
+from tests.helpers import random_like
 
 MOONS = DatasetInfo('moons', (2,), 'vector')
 DIGITS = DatasetInfo('digits', (16, 16, 1), 'image', num_classes=10)
@@ -50,13 +51,7 @@ def init(model, batch, seed=0):
   shapes, model_state = jax.eval_shape(model.init, KEY, batch)
   rng = np.random.default_rng(seed)
 
-  def fill(path, leaf):
-    name = jax.tree_util.keystr(path)
-    fan_in = int(np.prod(leaf.shape[:-1])) if 'kernel' in name else 1
-    std = 1.0 / np.sqrt(fan_in) if 'kernel' in name else 0.1
-    return jnp.asarray(rng.normal(scale=std, size=leaf.shape), leaf.dtype)
-
-  return jax.tree_util.tree_map_with_path(fill, shapes), model_state
+  return random_like(shapes, rng), model_state
 
 
 def loss_of(model, params, batch, key, step=0):

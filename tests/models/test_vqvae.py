@@ -11,7 +11,7 @@ from gdm.models import vqvae
 from gdm.nn import vector_quantizer as vq
 from gdm.train import state as state_lib
 from gdm.train.step import make_train_step
-from tests.helpers import read_checkpoint
+from tests.helpers import random_like, read_checkpoint
 
 DIGITS = DatasetInfo('digits', (16, 16, 1), 'image', num_classes=10)
 # 'rbg' keys: XLA:CPU compiles the default threefry generator slowly for rank >= 3 shapes.
@@ -36,13 +36,7 @@ def init(model, model_config, batch, ema, seed=0):
   shapes, _ = jax.eval_shape(model.init, KEY, batch)
   rng = np.random.default_rng(seed)
 
-  def fill(path, leaf):
-    name = jax.tree_util.keystr(path)
-    fan_in = int(np.prod(leaf.shape[:-1])) if 'kernel' in name else 1
-    std = 1.0 / np.sqrt(fan_in) if 'kernel' in name else 0.1
-    return jnp.asarray(rng.normal(scale=std, size=leaf.shape), leaf.dtype)
-
-  params = jax.tree_util.tree_map_with_path(fill, shapes)
+  params = random_like(shapes, rng)
   encode, _ = networks(model_config)
   z = np.asarray(encode(params['model']['encoder'], batch['x'])).reshape(-1, D)
   codebook = jnp.asarray(z[rng.choice(len(z), K, replace=False)])
