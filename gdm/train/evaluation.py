@@ -15,6 +15,7 @@ class Evaluator:
 
   def __init__(self, exp):
     self.exp = exp
+    self._reference_batch = None
     model, prepare = exp.model, exp.prepare
     replicated = distributed.replicated(exp.mesh)
 
@@ -43,7 +44,10 @@ class Evaluator:
       yield self.exp.global_batch(raw, leading=0)
 
   def _reference(self):
-    return next(self._batches())
+    """The first evaluation batch, on device: read once, reused by every sample batch."""
+    if self._reference_batch is None:
+      self._reference_batch = next(self._batches())
+    return self._reference_batch
 
   def evaluate(self, state) -> dict[str, float]:
     sums, count = {}, 0.0
