@@ -4,14 +4,10 @@ One player minimises recon + w(step) * KL, with w warming up linearly to `beta` 
 free bits (Kingma & Welling, 2014; Higgins et al., 2017; Kingma et al., 2016), or, with
 model.k > 1, the IWAE bound with k samples (Burda et al., 2016). Evaluation reports, per
 example, the ELBO and its terms, an IWAE estimate of the negative log-likelihood with
-model.eval_k samples, and bits per dimension for images:
-
-  bpd = (nll + D log(256 / data range)) / (D ln 2), D = H * W * C,
-
-i.e. the NLL of 8-bit pixels: a discretized likelihood is already over the 256 levels; a
-Gaussian density on dequantized data is moved to [0, 256) units by the change of variables
-(bpd is left out for a density on non-dequantized pixels, which has no such meaning). For
-binarized data it is bits per binary dimension.
+model.eval_k samples, and bits per dimension for images with the convention of
+gdm.metrics.likelihood (Bernoulli and discretized decoders are discrete; a Gaussian decoder is a
+density, with bpd only on dequantized pixels). For binarized data it is bits per binary
+dimension.
 """
 import math
 
@@ -19,8 +15,8 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 
-from gdm.data.preprocess import data_range
 from gdm.data.source import DatasetInfo
+from gdm.metrics import likelihood
 from gdm.models import vae_modes
 from gdm.models.base import Model
 from gdm.models.vae_net import VARIANCES, VAENet
@@ -85,13 +81,9 @@ def check_config(config: ml_collections.ConfigDict, info: DatasetInfo):
 
 
 def bpd_offset(config, info: DatasetInfo) -> float | None:
-  """D log(256 / data range): nll in prepared units -> nll of 8-bit pixels; None = no bpd."""
-  d = config.data
-  if not info.is_image or (config.model.decoder == 'gaussian' and not d.dequantize):
-    return None
-  if config.model.decoder != 'gaussian':
-    return 0.0
-  return math.prod(info.shape) * math.log(256.0 / data_range(d, info))
+  """Nats from the nll in prepared units to the nll of 8-bit pixels; None = no bpd."""
+  kind = 'density' if config.model.decoder == 'gaussian' else 'discrete'
+  return likelihood.pixel_offset(config.data, info, kind)
 
 
 def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
@@ -105,7 +97,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
                variance=m.variance if m.decoder == 'gaussian' else 'fixed',
                dtype=jnp.dtype(config.train.compute_dtype))
   offset = bpd_offset(config, info)
-  num_dims = math.prod(info.shape)
 
   def labels(batch):
     return batch['y'] if num_classes else None
@@ -164,8 +155,7 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
     nll = -elbo_lib.iwae_bound(k_iwae, mean, log_var, ll, m.eval_k, m.eval_chunk)
     out = {'elbo': terms['elbo'], 'loss': -terms['elbo'], 'kl': terms['kl'],
            'recon': terms['recon'], 'nll': nll}
-    if offset is not None:
-      out['bpd'] = (nll + offset) / (num_dims * math.log(2))
+    out.update(likelihood.report(nll, info, offset))
     return out
 
   def generate(p, key, num, y=None, z=None):
