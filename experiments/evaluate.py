@@ -58,7 +58,8 @@ def main(argv):
     reference = data_lib.load_source(config.data, split)
     feature_fn = feature_extractors.make(
         FLAGS.features, inception_weights=FLAGS.inception_weights,
-        domain_classifier=FLAGS.domain_classifier, shape=exp.info.shape)
+        domain_classifier=FLAGS.domain_classifier, shape=exp.info.shape,
+        mesh=exp.mesh)
   except ValueError as e:
     _fail(e)
   batch_size = FLAGS.batch_size or config.eval.batch_size

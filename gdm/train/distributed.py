@@ -51,6 +51,36 @@ def global_batch(local: dict, mesh: Mesh, leading: int) -> dict:
   return jax.tree.map(one, local)
 
 
+def shard_host_batch(x: np.ndarray, mesh: Mesh) -> jax.Array:
+  """A host array that every process holds in full -> a global array split along axis 0
+  over the mesh, padded (by repeating the last row) to a multiple of the device count."""
+  pad = (-len(x)) % mesh.devices.size
+  if pad:
+    x = np.concatenate([x, np.repeat(x[-1:], pad, axis=0)])
+  return jax.make_array_from_callback(x.shape, batch_sharding(mesh, 0), lambda idx: x[idx])
+
+
+def batch_parallel(fn, mesh: Mesh):
+  """fn(params, x) -> pytree of [N, ...] arrays, run with x split over every device of the
+  mesh and params replicated; returns host numpy arrays for the N real rows.
+
+  For evaluation-time maps over many examples (feature extraction): the batch is sharded the
+  way training shards it, and any N works (the padding rows are dropped).
+  """
+  jitted = jax.jit(fn, out_shardings=replicated(mesh))
+  placed = {}
+
+  def apply(params, x):
+    key = id(params)
+    if key not in placed:   # params are placed once per params object, not per batch
+      placed.clear()
+      placed[key] = (params, jax.device_put(params, replicated(mesh)))
+    out = jitted(placed[key][1], shard_host_batch(np.asarray(x), mesh))
+    return jax.tree.map(lambda v: np.asarray(v)[:len(x)], out)
+
+  return apply
+
+
 def check_batch_size(batch_size: int, mesh: Mesh, what: str = 'train.batch_size'):
   n = mesh.devices.size
   if batch_size <= 0 or batch_size % n:

@@ -4,6 +4,7 @@ import os
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.experimental import multihost_utils
 
 from gdm import data as data_lib
 from gdm.train import distributed, rng
@@ -31,10 +32,22 @@ class Evaluator:
         lambda p, s, raw, key: model.visualize(
             p, s, prepare(raw, rng.key_for(key, 0, rng.DATA), False), key),
         out_shardings=replicated)
-    self._sample = jax.jit(
-        lambda p, s, key, raw, num: model.sample(
-            p, s, key, num, prepare(raw, rng.key_for(key, 0, rng.DATA), False)),
-        static_argnums=4, out_shardings=replicated)
+    self._samplers = {}
+
+  def _sampler(self, num: int):
+    """model.sample for `num` samples, compiled once per num. The output is split over the
+    mesh's data axis when num divides evenly, so the partitioner spreads the sampling
+    computation over every device, as training spreads a batch."""
+    if num not in self._samplers:
+      exp = self.exp
+      mesh = exp.mesh
+      sharding = (distributed.batch_sharding(mesh, 0) if num % mesh.devices.size == 0
+                  else distributed.replicated(mesh))
+      self._samplers[num] = jax.jit(
+          lambda p, s, key, raw: exp.model.sample(
+              p, s, key, num, exp.prepare(raw, rng.key_for(key, 0, rng.DATA), False)),
+          out_shardings=sharding)
+    return self._samplers[num]
 
   def _batches(self):
     c = self.exp.config
@@ -62,8 +75,10 @@ class Evaluator:
   def sample(self, state, num: int, index: int = 0) -> np.ndarray:
     """`num` samples in data space; `index` picks an independent draw (for many batches)."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 0, index)
-    return np.asarray(jax.device_get(
-        self._sample(state.ema_params, state.model_state, key, self._reference(), num)))
+    x = self._sampler(num)(state.ema_params, state.model_state, key, self._reference())
+    if not x.is_fully_addressable:   # multi-process: every process gets every sample
+      return np.asarray(multihost_utils.process_allgather(x, tiled=True))
+    return np.asarray(jax.device_get(x))
 
   def to_image(self, x: np.ndarray, cols: int | None = None) -> np.ndarray:
     """Data-space array -> one uint8 picture: a grid of images or a 2-D scatter."""
