@@ -1,10 +1,11 @@
 """Model families by name: an explicit dict, no registration side effects."""
-from gdm.models import autoencoder, classifier, vae, vqvae
+from gdm.models import autoencoder, classifier, ebm, vae, vqvae
 from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
     'classifier': classifier.make,
+    'ebm': ebm.make,
     'vae': vae.make,
     'vqvae': vqvae.make,
 }

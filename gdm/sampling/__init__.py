@@ -1,0 +1,1 @@
+"""MCMC and other samplers shared by model families."""
