@@ -1,11 +1,12 @@
 """Model families by name: an explicit dict, no registration side effects."""
-from gdm.models import autoencoder, classifier, ebm, gan, vae, vqvae
+from gdm.models import autoencoder, classifier, ebm, flow, gan, vae, vqvae
 from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
     'classifier': classifier.make,
     'ebm': ebm.make,
+    'flow': flow.make,
     'gan': gan.make,
     'vae': vae.make,
     'vqvae': vqvae.make,
