@@ -102,6 +102,11 @@ def run(family: str):
   if resumed is None:
     _fail(f'--mode={FLAGS.mode} needs a checkpoint, and {exp.checkpointer.directory} has none; '
           f'train first')
+  if exp.model.check_params is not None:
+    try:
+      exp.model.check_params(jax.device_get(state.ema_params))
+    except ValueError as e:
+      _fail(f'checkpoint step {resumed}: {e}')
   evaluator = Evaluator(exp)
   if FLAGS.mode == 'eval':
     scalars = evaluator.evaluate(state)

@@ -29,3 +29,7 @@ class Model:
   # plus a PNG per image array ([rows, cols, H, W, C] grids or [N, H, W, C]).
   modes: Mapping[str, Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]] = (
       dataclasses.field(default_factory=dict))
+  # check_params(params) -> None, on host: raises a one-line ValueError naming a broken
+  # parameter (e.g. a singular invertible layer) that would otherwise only show as non-finite
+  # values. Called when training stops on non-finite updates, and before eval/sample modes.
+  check_params: Callable[[dict], None] | None = None

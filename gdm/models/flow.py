@@ -14,6 +14,7 @@ import ml_collections
 from gdm.data.source import DatasetInfo
 from gdm.flows import prior
 from gdm.flows.cnf import HUTCHINSON_RNG
+from gdm.flows import glow
 from gdm.flows.dequantization import VariationalDequantizer
 from gdm.flows.squeeze import check_squeezable
 from gdm.metrics import likelihood as report_lib
@@ -156,4 +157,5 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   optimizer = make_optimizer(config.train.optimizer, config.train.num_steps)
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=flow_modes.make_visualize(tools),
-               modes=flow_modes.make_modes(tools))
+               modes=flow_modes.make_modes(tools),
+               check_params=glow.check_invertible if m.kind == 'glow' else None)

@@ -25,6 +25,17 @@ class NonFiniteError(RuntimeError):
   """Too many updates in a row had a non-finite loss or gradient."""
 
 
+def _diagnosis(exp, state) -> str:
+  """The model's own explanation of broken params, if it has one."""
+  if exp.model.check_params is None:
+    return ''
+  try:
+    exp.model.check_params(jax.device_get(state.params))
+  except ValueError as e:
+    return f' ({e})'
+  return ''
+
+
 class _Preemption:
   """SIGTERM sets a flag that the loop reads between calls (all processes agree)."""
 
@@ -112,8 +123,9 @@ def train(exp: Experiment):
         writer.close()
         raise NonFiniteError(
             f'stopping at step {step}: {run} train steps in a row had a non-finite loss or '
-            f'gradient (train.max_nonfinite={cfg.max_nonfinite}); the last good checkpoint '
-            f'(step {exp.checkpointer.latest_step()}) in {exp.checkpointer.directory} is intact')
+            f'gradient (train.max_nonfinite={cfg.max_nonfinite}){_diagnosis(exp, state)}; '
+            f'the last good checkpoint (step {exp.checkpointer.latest_step()}) in '
+            f'{exp.checkpointer.directory} is intact')
       if _due(step, cfg.eval_every, total):
         scalars = evaluator.evaluate(state)
         writer.write_scalars(step, scalars)
