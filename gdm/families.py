@@ -1,9 +1,10 @@
 """Model families by name: an explicit dict, no registration side effects."""
-from gdm.models import autoencoder, classifier, ebm, flow, gan, vae, vqvae
+from gdm.models import autoencoder, autoregressive, classifier, ebm, flow, gan, vae, vqvae
 from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
+    'autoregressive': autoregressive.make,
     'classifier': classifier.make,
     'ebm': ebm.make,
     'flow': flow.make,

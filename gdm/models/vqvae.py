@@ -9,10 +9,11 @@ term is dropped; `model.dead_code_threshold` > 0 then restarts codes that fall o
 Evaluation, sampling and visualisation use the trainer's EMA params with the codebook of the
 current `model_state` (for the EMA codebook) or of the EMA params.
 
-There is no prior yet (the paper's PixelCNN over code maps is a separate model, fed by the
-`codes` mode), so `sample` decodes code maps whose entries are drawn independently from the
-code frequencies of the reference batch: a look at what the decoder makes of plausible
-codes, not samples from a trained generative model.
+`sample` here decodes code maps whose entries are drawn independently from the code
+frequencies of the reference batch: a look at what the decoder makes of plausible codes, not
+samples from a trained generative model. The paper's PixelCNN prior over code maps is the
+autoregressive family's config experiments/configs/autoregressive/vqvae_prior_digits.py
+(`model.vqvae_workdir` = a run of this model); its `--mode=sample` gives new images.
 """
 import math
 
