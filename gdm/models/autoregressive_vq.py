@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
+import ml_collections
 import numpy as np
 
 from gdm.models import vqvae
@@ -71,6 +72,9 @@ def load(m, data_config, info, seed: int) -> CodeSpace:
                      f'{data_config.scale!r}) must be prepared like the VQ-VAE\'s (shape '
                      f'{tuple(vq_info.shape)}, scale {vq_config.data.scale!r}): set the same '
                      f'data.name, data.image_size and data.scale')
+  if vq_config.model.get('prior_workdir'):   # the codec only: never its own prior (a loop)
+    vq_config = ml_collections.ConfigDict(vq_config.to_dict())
+    vq_config.model.prior_workdir = ''
   vq_model = vqvae.make(vq_config, vq_info)
   vm = vq_config.model
   _, decoder = vqvae.build_networks(vm, vq_info, jnp.dtype(vq_config.train.compute_dtype))

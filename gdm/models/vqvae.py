@@ -9,11 +9,13 @@ term is dropped; `model.dead_code_threshold` > 0 then restarts codes that fall o
 Evaluation, sampling and visualisation use the trainer's EMA params with the codebook of the
 current `model_state` (for the EMA codebook) or of the EMA params.
 
-`sample` here decodes code maps whose entries are drawn independently from the code
+Sampling needs a prior over code maps: the paper's PixelCNN prior is the autoregressive
+family's config experiments/configs/autoregressive/vqvae_prior_digits.py (`model.vqvae_workdir`
+= a run of this model). With `model.prior_workdir` = that prior's run, `sample` (and so
+`--mode=sample` and sample metrics) draws new images through it (gdm/models/vqvae_prior.py).
+Without one, `sample` decodes code maps whose entries are drawn independently from the code
 frequencies of the reference batch: a look at what the decoder makes of plausible codes, not
-samples from a trained generative model. The paper's PixelCNN prior over code maps is the
-autoregressive family's config experiments/configs/autoregressive/vqvae_prior_digits.py
-(`model.vqvae_workdir` = a run of this model); its `--mode=sample` gives new images.
+samples from a trained generative model.
 """
 import math
 
@@ -24,6 +26,7 @@ import ml_collections
 from gdm.data.preprocess import data_range
 from gdm.data.source import DatasetInfo
 from gdm.metrics.image import psnr
+from gdm.models import vqvae_prior
 from gdm.models.base import Model
 from gdm.nn import vector_quantizer as vq
 from gdm.nn.conv import check_conv_data
@@ -75,6 +78,8 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   decay, epsilon, threshold = m.codebook_decay, m.codebook_epsilon, m.dead_code_threshold
   pixels = math.prod(info.shape)
   value_range = data_range(config.data, info)
+  prior_workdir = m.get('prior_workdir', '')   # runs from before the key existed lack it
+  prior = vqvae_prior.load_prior_sampler(prior_workdir) if prior_workdir else None
 
   def codebook_of(params, model_state):
     return model_state['quantizer']['codebook'] if ema else params['model']['codebook']
@@ -137,6 +142,8 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
     return encode(params, model_state, x)[1]['codes']
 
   def sample(params, model_state, key, num, reference):
+    if prior is not None:
+      return prior(key, num)
     codes = codes_of(params, model_state, reference['x'])
     counts = vq.code_counts(codes, num_codes, reference.get('mask'))
     logits = jnp.log(counts)                                   # -inf for unused codes

@@ -42,3 +42,10 @@ def test_prior_over_codes_trains_samples_and_inpaints(tmp_path):
   path = Evaluator(exp).write_mode(state, 'inpaint')
   grid = np.load(path)['inpainting']
   assert grid.shape[0] == 3 and grid.shape[2:] == (8, 8, 1) and np.all(np.isfinite(grid))
+
+  # experiments.vqvae --mode=sample with model.prior_workdir: the prior's own draws.
+  vq.model.prior_workdir = prior_dir
+  vq_exp = experiment.build(vq, vq_dir, 'vqvae', ONE)
+  vq_state, _ = vq_exp.restore_or_init()
+  np.testing.assert_allclose(Evaluator(vq_exp).sample(vq_state, 4),
+                             Evaluator(exp).sample(state, 4), rtol=1e-6, atol=1e-6)

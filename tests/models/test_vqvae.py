@@ -214,3 +214,11 @@ def test_smoke_config_trains_and_checkpoints_the_codebook(tmp_path):
       state.model_state['quantizer']))
   evals = [m for m in read_metrics(str(tmp_path)) if 'eval/perplexity' in m]
   assert evals and 1 <= evals[-1]['eval/perplexity'] <= K
+
+
+def test_prior_workdir_must_be_a_trained_prior(tmp_path):
+  config = digits.get_config('smoke')
+  info = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10)
+  config.model.prior_workdir = str(tmp_path / 'missing')
+  with pytest.raises(ValueError, match='prior_workdir=.*does not exist'):
+    vqvae.make(config, info)

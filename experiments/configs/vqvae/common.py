@@ -15,6 +15,8 @@ def model_config(**overrides) -> ml_collections.ConfigDict:
       codebook_decay=0.99,      # EMA decay of the cluster sizes and sums
       codebook_epsilon=1e-5,    # Laplace smoothing of the EMA cluster sizes
       dead_code_threshold=0.0,  # EMA only: restart codes chosen less often per batch; 0 = off
+      prior_workdir='',         # a trained prior over this run's codes (autoregressive
+                                # vqvae_prior_*.py); then samples come from it
   ))
   model.update(overrides)
   return model
