@@ -3,6 +3,10 @@
 dead-code restarts.
   python -m experiments.vqvae --workdir=/tmp/vqvae_digits \
       --config=experiments/configs/vqvae/digits.py
+New images need a prior over the codes: train experiments/configs/autoregressive/
+vqvae_prior_digits.py on this run (its docstring has the commands), then
+  python -m experiments.vqvae --workdir=/tmp/vqvae_digits --mode=sample \
+      --config.model.prior_workdir=/tmp/vq_prior
 No paper number (the paper has no digits experiment); compare eval/psnr with the
 autoencoder's conv_digits baseline and watch eval/perplexity (at most K=64).
 """
