@@ -1,11 +1,13 @@
 """Model families by name: an explicit dict, no registration side effects."""
-from gdm.models import autoencoder, autoregressive, classifier, ebm, flow, gan, vae, vqvae
+from gdm.models import (autoencoder, autoregressive, classifier, diffusion, ebm, flow, gan, vae,
+                        vqvae)
 from gdm.utils.checks import check_choice
 
 FAMILIES = {
     'autoencoder': autoencoder.make,
     'autoregressive': autoregressive.make,
     'classifier': classifier.make,
+    'diffusion': diffusion.make,
     'ebm': ebm.make,
     'flow': flow.make,
     'gan': gan.make,

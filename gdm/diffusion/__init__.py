@@ -1,0 +1,1 @@
+"""Diffusion processes and their samplers: discrete schedules, SDEs, samplers, guidance."""

@@ -1,0 +1,79 @@
+"""Diffusion bad input: one-line errors naming the value, raised by make() before any
+compile (and, through experiment.build, before anything is written)."""
+import os
+
+import jax
+import numpy as np
+import pytest
+
+from experiments.configs.diffusion import cfg_mnist, ddpm_toy, vpsde_cifar10
+from gdm.data.source import DatasetInfo
+from gdm.models import diffusion
+from gdm.train import experiment
+
+TOY = DatasetInfo('eight_gaussians', (2,), 'vector', num_classes=8)
+MOONS = DatasetInfo('moons', (2,), 'vector')
+MNIST = DatasetInfo('mnist', (28, 28, 1), 'image', num_classes=10)
+
+
+@pytest.mark.parametrize('model, info, message', [
+    (dict(sampler='ddim', sample_steps=2000), TOY,
+     r'ddim sampler: 2000 steps is not in \[1, 1000\]'),
+    (dict(sample_steps=500), TOY, 'the ancestral sampler runs all model.num_timesteps=1000'),
+    (dict(schedule='quadratic'), TOY, "unknown beta schedule 'quadratic' in model.schedule; "
+                                      'choose one of: linear, cosine'),
+    (dict(parameterization='score'), TOY, "unknown parameterization 'score'"),
+    (dict(process='edm'), TOY, "unknown diffusion process 'edm'"),
+    (dict(sampler='langevin'), TOY, "unknown sampler for process 'ddpm' 'langevin'"),
+    (dict(guidance_scale=2.0), TOY, 'model.guidance_scale=2.0 needs a class-conditional model'),
+    (dict(guidance_scale=2.0, class_conditional=True), MOONS,
+     "model.class_conditional=True needs a labelled dataset; 'moons'"),
+    (dict(variance='learned_range'), TOY, "model.variance='learned_range' is trained only by"),
+    (dict(loss='elbo'), TOY, "unknown DDPM loss 'elbo'"),
+    (dict(inpaint_mask='center'), TOY, "model.inpaint_mask='center' is for images"),
+    (dict(inpaint_mask='diagonal'), TOY, "unknown inpainting mask 'diagonal'"),
+    (dict(net='unet'), TOY, "model.net='unet' needs square images"),
+    (dict(low_res_size=4), TOY, r'model.low_res_size=4 \(super-resolution\) must divide'),
+    (dict(process='ve', sampler='ode', sigma_min=5.0, sigma_max=1.0), TOY,
+     'model.sigma_min=5.0, sigma_max=1.0: need 0 < sigma_min < sigma_max'),
+])
+def test_bad_model_values(model, info, message):
+  config = ddpm_toy.get_config()
+  config.model.update(model)
+  with pytest.raises(ValueError, match=message) as e:
+    diffusion.make(config, info)
+  assert '\n' not in str(e.value)
+
+
+def test_image_configs():
+  config = cfg_mnist.get_config()
+  config.model.channel_mult = (1, 2, 2, 2)
+  with pytest.raises(ValueError, match=r'image size 28 is not divisible by 2\*\*3'):
+    diffusion.make(config, MNIST)
+  config = vpsde_cifar10.get_config()
+  config.model.trace = 'exact'
+  with pytest.raises(ValueError, match="model.trace='exact' takes one jvp per dimension"):
+    diffusion.make(config, DatasetInfo('cifar10', (32, 32, 3), 'image', 10))
+
+
+def test_mask_of_the_wrong_shape(tmp_path):
+  config = cfg_mnist.get_config('smoke')
+  config.data.image_size = 0
+  path = str(tmp_path / 'mask.npy')
+  np.save(path, np.ones((27, 28)))
+  config.model.inpaint_mask = path
+  with pytest.raises(ValueError, match=r"mask.npy' has shape \(27, 28\); the data needs "
+                                       r'\(28, 28, 1\) or \(28, 28\)'):
+    diffusion.make(config, MNIST)
+  np.save(path, np.full((28, 28), 0.5))
+  with pytest.raises(ValueError, match='must hold only 0'):
+    diffusion.make(config, MNIST)
+
+
+def test_errors_come_before_anything_is_written(tmp_path):
+  config = ddpm_toy.get_config('smoke')
+  config.model.sampler, config.model.sample_steps = 'ddim', 99
+  workdir = str(tmp_path / 'w')
+  with pytest.raises(ValueError, match=r'ddim sampler: 99 steps is not in \[1, 4\]'):
+    experiment.build(config, workdir, 'diffusion', jax.devices()[:1])
+  assert not os.path.exists(workdir) or not os.listdir(workdir)
