@@ -1,32 +1,27 @@
 """Every baseline config of every family: its smoke variant trains end to end (tfds ones on
-mock data). A config directory experiments/configs/NAME/ holds the configs of family NAME."""
-import glob
+mock data) and logs the same values as it did when smoke_reference.json was recorded. A config
+directory experiments/configs/NAME/ holds the configs of family NAME."""
 import importlib
+import json
 import os
 
-import jax
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
 
 from gdm.families import FAMILIES
-from gdm.train import loop
-from gdm.train.writer import read_metrics
-from tests.helpers import REPO
+from tests.experiments.smoke_runs import (CONFIGS, MOCK_EXAMPLES, REFERENCE, SMOKE_STEPS,
+                                          family_of, run_smoke)
 
-CONFIGS = sorted(
-    os.path.relpath(p, REPO)[:-3].replace(os.sep, '.')
-    for p in glob.glob(os.path.join(REPO, 'experiments/configs/*/*.py'))
-    if not os.path.basename(p).startswith(('_', 'common')))
-
-
-def family_of(module: str) -> str:
-  return module.split('.')[-2]     # experiments.configs.FAMILY.NAME
+with open(REFERENCE) as f:
+  RECORDED = json.load(f)
+# Float tolerance: XLA may fuse differently on another CPU; a changed loss moves far more.
+RTOL, ATOL = 1e-4, 1e-5
 
 
 @pytest.fixture
 def mock_tfds(fixed_tfds_mock):
-  with tfds.testing.mock_data(num_examples=64):
+  with tfds.testing.mock_data(num_examples=MOCK_EXAMPLES):
     yield
 
 
@@ -35,18 +30,26 @@ def test_every_config_is_listed():
   assert families <= set(FAMILIES), families - set(FAMILIES)
   assert sum(family_of(m) == 'autoencoder' for m in CONFIGS) >= 9, CONFIGS
   assert sum(family_of(m) == 'vae' for m in CONFIGS) >= 7, CONFIGS
+  assert set(CONFIGS) <= set(RECORDED), sorted(set(CONFIGS) - set(RECORDED))
+
+
+def assert_same_records(records, recorded):
+  assert [r['step'] for r in records] == [r['step'] for r in recorded]
+  for got, want in zip(records, recorded):
+    assert sorted(got) == sorted(want)
+    for key in want:
+      np.testing.assert_allclose(float(got[key]), float(want[key]), rtol=RTOL, atol=ATOL,
+                                 err_msg=f'{key} at step {want["step"]}')
 
 
 @pytest.mark.parametrize('module', CONFIGS)
-def test_smoke_variant_trains(module, tmp_path, mock_tfds):
+def test_smoke_variant_trains_and_logs_the_recorded_values(module, tmp_path, mock_tfds):
   family = family_of(module)
-  config = importlib.import_module(module).get_config('smoke')
   doc = importlib.import_module(module).__doc__
   assert f'python -m experiments.{family}' in doc, 'docstring must hold the command'
-  config.train.num_steps = 4
-  state = loop.train_and_evaluate(config, str(tmp_path), family, jax.devices()[:1])
-  assert int(state.step) == 4
-  metrics = read_metrics(str(tmp_path))
-  evals = [m for m in metrics if 'eval/loss' in m]
+  state, records = run_smoke(module, str(tmp_path))
+  assert int(state.step) == SMOKE_STEPS
+  evals = [m for m in records if 'eval/loss' in m]
   assert evals and np.isfinite(evals[-1]['eval/loss'])
   assert os.listdir(os.path.join(str(tmp_path), 'samples'))
+  assert_same_records(records, RECORDED[module])
