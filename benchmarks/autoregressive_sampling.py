@@ -40,7 +40,7 @@ def _timed(fn, *args):
 
 def measure(config, shape, num, batch_size, train_steps, repeats) -> dict:
   info = DatasetInfo('benchmark', tuple(shape), 'image', num_classes=10)
-  model = autoregressive.make(config, info)
+  model = autoregressive.FAMILY.model(config, info)
   rng = np.random.default_rng(0)
   if config.model.likelihood == 'bernoulli':
     x = rng.integers(0, 2, size=(batch_size,) + info.shape).astype(np.float32)

@@ -49,7 +49,7 @@ def _model(size: int, **model):
   config.model.update(model)
   config.train.compute_dtype = FLAGS.dtype
   info = DatasetInfo('cifar10', (size, size, 3), 'image', num_classes=10)
-  return config, diffusion.make(config, info), info
+  return config, diffusion.FAMILY.model(config, info), info
 
 
 def _timed(fn, *args, repeats: int):

@@ -17,6 +17,7 @@ import numpy as np
 from absl import app, flags
 
 from experiments.configs.gan import mlp_eight_gaussians
+from experiments.families import FAMILIES
 from gdm.metrics import mode_coverage
 from gdm.train import experiment, loop
 
@@ -55,7 +56,7 @@ def make_config(overrides: dict, steps: int, dataset: str, seed: int):
 
 def run(config, num_samples: int) -> dict:
   with tempfile.TemporaryDirectory() as workdir:
-    exp = experiment.build(config, workdir, 'gan')
+    exp = experiment.build(config, workdir, FAMILIES['gan'])
     state, _ = exp.restore_or_init()
     train_step = loop.compile_train_step(exp)
     start = time.perf_counter()

@@ -6,7 +6,7 @@ Weights are random with the exact FIDInceptionV3 names and shapes (the real file
 downloaded on the development machine; the speed does not depend on the values). Timed after
 one compiling call:
 - features: uint8 [B, S, S, 3] -> resize to 299 -> (pool [B, 2048], logits [B, 1008]),
-  split over all local devices (gdm.metrics.inception_features.make_feature_fn);
+  split over all local devices (gdm.train.feature_extractors.inception_feature_fn);
 - fid pipeline: the same plus streaming float64 mean/covariance updates per batch;
 - frechet distance: the one 2048-d float64 Fréchet distance at the end (a fixed cost per
   evaluation, not per image).
@@ -19,7 +19,7 @@ import numpy as np
 from absl import app, flags
 
 from gdm.metrics import distribution
-from gdm.metrics.inception_features import make_feature_fn
+from gdm.train.feature_extractors import inception_feature_fn
 from gdm.metrics.inception_weights import expected_shapes, variables_from_state_dict
 from gdm.metrics.streaming import StreamingStats
 
@@ -43,7 +43,7 @@ def random_variables(seed: int = 0) -> dict:
 
 def main(argv):
   del argv
-  feature_fn = make_feature_fn(random_variables())
+  feature_fn = inception_feature_fn(random_variables())
   rng = np.random.default_rng(1)
   shape = (FLAGS.batch_size, FLAGS.image_size, FLAGS.image_size, 3)
   batches = [rng.integers(0, 256, shape, dtype=np.uint8) for _ in range(FLAGS.batches)]

@@ -16,6 +16,7 @@ import jax
 from absl import app, flags
 from ml_collections import config_flags
 
+from experiments.families import get_family
 from gdm.train import experiment
 from gdm.train.evaluation import Evaluator
 
@@ -28,7 +29,7 @@ flags.DEFINE_integer('repeats', 3, 'Timed calls.')
 
 def measure(config, family: str, num: int, repeats: int) -> dict:
   with tempfile.TemporaryDirectory() as workdir:
-    exp = experiment.build(config, workdir, family)
+    exp = experiment.build(config, workdir, get_family(family))
     state, _ = exp.restore_or_init()
     evaluator = Evaluator(exp)
     start = time.perf_counter()

@@ -14,6 +14,7 @@ import jax
 from absl import app, flags
 from ml_collections import config_flags
 
+from experiments.families import get_family
 from gdm.train import experiment, loop
 
 FLAGS = flags.FLAGS
@@ -24,7 +25,7 @@ flags.DEFINE_integer('steps', 200, 'Timed train steps.')
 
 def measure(config, family: str, steps: int) -> dict:
   with tempfile.TemporaryDirectory() as workdir:
-    exp = experiment.build(config, workdir, family)
+    exp = experiment.build(config, workdir, get_family(family))
     state, _ = exp.restore_or_init()
     train_step = loop.compile_train_step(exp)
     per_call = config.train.steps_per_call

@@ -41,6 +41,7 @@ def _fail(message):
 def main(argv):
   if len(argv) > 1:
     _fail(f'unexpected arguments: {argv[1:]}')
+  from experiments.families import FAMILIES, get_family
   from gdm import data as data_lib
   from gdm.metrics import distribution as dist
   from gdm.train import experiment, feature_extractors, sample_metrics
@@ -49,20 +50,21 @@ def main(argv):
 
   try:
     config, family = experiment.load_run(FLAGS.workdir)
-    exp = experiment.build(config, FLAGS.workdir, family)
+    exp = experiment.build(config, FLAGS.workdir, get_family(family))
     sample_metrics.check_request(FLAGS.metrics, FLAGS.num_samples, FLAGS.kid_subset_size,
                                  FLAGS.is_splits, FLAGS.pr_k, FLAGS.features, exp.info.is_image)
     if FLAGS.mode == 'ref_stats' and not FLAGS.ref_stats:
       raise ValueError('--mode=ref_stats needs --ref_stats=OUT.npz')
-    split = FLAGS.ref_split or config.data.train_split
-    reference = data_lib.load_source(config.data, split)
+    split = FLAGS.ref_split or exp.config.data.train_split
+    reference = data_lib.load_source(exp.config.data, split)
     feature_fn = feature_extractors.make(
         FLAGS.features, inception_weights=FLAGS.inception_weights,
-        domain_classifier=FLAGS.domain_classifier, shape=exp.info.shape,
+        domain_classifier=FLAGS.domain_classifier, classifier_family=FAMILIES['classifier'],
+        shape=exp.info.shape,
         mesh=exp.mesh)
   except ValueError as e:
     _fail(e)
-  batch_size = FLAGS.batch_size or config.eval.batch_size
+  batch_size = FLAGS.batch_size or exp.config.eval.batch_size
   if FLAGS.mode == 'ref_stats':
     feats = sample_metrics.dataset_features(reference, FLAGS.num_samples, batch_size,
                                             feature_fn, keep_pool=False)

@@ -76,6 +76,7 @@ def main(family: str):
 def run(family: str):
   # Imported here so that `--help` and flag errors come before JAX starts.
   import jax
+  from experiments.families import get_family
   from gdm.train import distributed, experiment, loop
   from gdm.train.evaluation import Evaluator
   from gdm.train.writer import MetricWriter
@@ -86,7 +87,7 @@ def run(family: str):
   absl_logging.set_verbosity(absl_logging.WARNING)
   logging.getLogger('gdm').setLevel(logging.INFO)
   try:
-    exp = experiment.build(FLAGS.config, FLAGS.workdir, family)
+    exp = experiment.build(FLAGS.config, FLAGS.workdir, get_family(family))
   except ValueError as e:
     _fail(str(e))
   modes = BUILT_IN_MODES + tuple(exp.model.modes)

@@ -8,27 +8,19 @@ Images (uint8) become float32 in this order: uniform dequantization or binarizat
 scaling to the configured range, then (training only) random horizontal flips.
 Dequantization and binarization apply to evaluation too: they define the data the model's
 likelihood is about. Vectors pass through as float32.
+
+`pixels` is a gdm.data.config.PixelFormat (scale, dequantize, binarize), which checks its
+own values; a DataConfig has the same three fields and may be passed for it.
 """
 import jax
 import jax.numpy as jnp
 
+from gdm.data.config import BINARIZE, SCALES, PixelFormat  # noqa: F401  (re-exported)
 from gdm.data.source import DatasetInfo
-from gdm.utils.checks import check_choice
 
-SCALES = ('minus_one_one', 'zero_one', 'none')
-BINARIZE = ('none', 'static', 'dynamic')
 # Static binarization draws from this key folded with the example index, never the run seed,
 # so every run and epoch sees the same binary dataset.
 STATIC_BINARIZATION_SEED = 20_170_101
-
-
-def _check(data_config) -> None:
-  check_choice(data_config.scale, SCALES, 'data.scale')
-  check_choice(data_config.binarize, BINARIZE, 'data.binarize')
-  if data_config.dequantize and data_config.binarize != 'none':
-    # Bernoulli(x/255) already makes the data discrete in {0, 1}; noise would blur it.
-    raise ValueError(f'data.dequantize and data.binarize={data_config.binarize!r} exclude '
-                     'each other')
 
 
 def _scale(x: jax.Array, scale: str, dequantize: bool) -> jax.Array:
@@ -41,11 +33,11 @@ def _scale(x: jax.Array, scale: str, dequantize: bool) -> jax.Array:
   return x
 
 
-def make_prepare(data_config, info: DatasetInfo):
-  """prepare(batch, key, train) -> batch with `x` as float32 model input; other keys kept."""
-  _check(data_config)
-  scale, dequantize, binarize = data_config.scale, data_config.dequantize, data_config.binarize
-  flip = data_config.random_flip
+def make_prepare(pixels: PixelFormat, info: DatasetInfo, random_flip: bool = False):
+  """prepare(batch, key, train) -> batch with `x` as float32 model input; other keys kept.
+  `random_flip` mirrors training images at random (never evaluation ones)."""
+  scale, dequantize, binarize = pixels.scale, pixels.dequantize, pixels.binarize
+  flip = random_flip
 
   def prepare(batch: dict, key: jax.Array, train: bool) -> dict:
     out = dict(batch)
@@ -76,36 +68,34 @@ def make_prepare(data_config, info: DatasetInfo):
   return prepare
 
 
-def data_range(data_config, info: DatasetInfo) -> float:
+def data_range(pixels: PixelFormat, info: DatasetInfo) -> float:
   """Width of the interval prepared images lie in (for PSNR and bits-per-dim).
 
   2 for minus_one_one, 1 for zero_one or binarized, 255 for none (256 when dequantized, as
   values then fill [0, 256)). Vectors have no fixed range: returns 0.0, meaning n/a.
   """
-  _check(data_config)
   if not info.is_image:
     return 0.0
-  if data_config.binarize != 'none':
+  if pixels.binarize != 'none':
     return 1.0
   return {'minus_one_one': 2.0, 'zero_one': 1.0,
-          'none': 256.0 if data_config.dequantize else 255.0}[data_config.scale]
+          'none': 256.0 if pixels.dequantize else 255.0}[pixels.scale]
 
 
-def to_uint8(x: jax.Array, data_config) -> jax.Array:
+def to_uint8(x: jax.Array, pixels: PixelFormat) -> jax.Array:
   """Prepared-range images (e.g. samples) -> uint8 pixels, inverting `make_prepare`'s scaling.
 
   Works on numpy or jax arrays, inside jit or not. Dequantized values are floored (their
   pixel bin); others are rounded.
   """
-  _check(data_config)
   x = jnp.asarray(x, jnp.float32)
-  if data_config.binarize != 'none':
+  if pixels.binarize != 'none':
     x = jnp.round(x * 255)  # samples may be Bernoulli means, not only {0, 1}
   else:
-    levels = 256.0 if data_config.dequantize else 255.0
-    if data_config.scale == 'minus_one_one':
+    levels = 256.0 if pixels.dequantize else 255.0
+    if pixels.scale == 'minus_one_one':
       x = (x + 1) * (levels / 2)
-    elif data_config.scale == 'zero_one':
+    elif pixels.scale == 'zero_one':
       x = x * levels
-    x = jnp.floor(x) if data_config.dequantize else jnp.round(x)
+    x = jnp.floor(x) if pixels.dequantize else jnp.round(x)
   return jnp.clip(x, 0, 255).astype(jnp.uint8)

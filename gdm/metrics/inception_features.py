@@ -5,13 +5,10 @@ pytorch-fid turns uint8 images into floats in [0, 1] (ToTensor), resizes them to
 reimplemented here because jax.image.resize('bilinear') antialiases when downsampling and torch
 does not; for upsampling the two agree.
 """
-from collections.abc import Callable
-
 import jax.numpy as jnp
 import numpy as np
 
 from gdm.nn.inception import FID_IMAGE_SIZE, FIDInceptionV3
-from gdm.train import distributed
 
 
 def _torch_bilinear_taps(in_size: int, out_size: int):
@@ -66,24 +63,13 @@ def preprocess(images_uint8, size: int = FID_IMAGE_SIZE):
   return 2.0 * x - 1.0
 
 
-def make_feature_fn(variables, mesh=None) -> Callable:
-  """images uint8 [N, H, W, 1|3] -> (pool [N, 2048], logits [N, 1008]), float32 numpy.
+def check_images(images):
+  """Eager one-line errors for what `inception_features` cannot take."""
+  _check_images(images)
 
-  `variables` are FIDInceptionV3 variables, e.g. from
-  gdm.metrics.inception_weights.load_inception_params. Each batch is split over every device
-  of `mesh` (default: all devices), as training splits its batches; compiled once per input
-  shape. Input checks run eagerly so they raise plain errors.
-  """
-  model = FIDInceptionV3()
 
-  def features(variables, images):
-    out = model.apply(variables, preprocess(images))
-    return out.pool, out.logits
-
-  apply = distributed.batch_parallel(features, mesh or distributed.make_mesh())
-
-  def feature_fn(images_uint8):
-    _check_images(images_uint8)
-    return apply(variables, images_uint8)
-
-  return feature_fn
+def inception_features(variables, images):
+  """uint8 images [N, H, W, 1|3] -> (pool [N, 2048], logits [N, 1008]) of FIDInceptionV3
+  with `variables` (e.g. from gdm.metrics.inception_weights.load_inception_params)."""
+  out = FIDInceptionV3().apply(variables, preprocess(images))
+  return out.pool, out.logits

@@ -3,7 +3,7 @@ prior over the code maps of a trained VQ-VAE.
 
 p(x) = prod_i p(x_i | x_<i) in raster order (rows, columns, then channels R < G < B), with
 exact likelihood: one player minimises the negative log-likelihood per example. Evaluation
-reports it in nats/example and bits/dim through gdm.metrics.likelihood (discrete models:
+reports it in nats/example and bits/dim through gdm.metrics.bits_per_dim (discrete models:
 offset 0; binarized images give bits per binary dimension; 2-D toys with a Gaussian mixture
 per dimension report a density, no bpd). A VQ-VAE prior reports nats per code map and bits
 per code. Sampling and completion (`--mode=inpaint`: the bottom rows given the top
@@ -17,12 +17,12 @@ import ml_collections
 import numpy as np
 
 from gdm.data.source import DatasetInfo
-from gdm.metrics import likelihood
+from gdm.metrics import bits_per_dim as likelihood
 from gdm.models import autoregressive_heads as heads
 from gdm.models import autoregressive_nets as nets
 from gdm.models import autoregressive_sampling as sampling
 from gdm.models import autoregressive_vq
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.nn.made import input_degrees
 from gdm.nn.mlp import activation
 from gdm.train.optim import make_optimizer
@@ -228,3 +228,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   optimizer = make_optimizer(config.train.optimizer, config.train.num_steps)
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=visualize, modes={'inpaint': inpaint})
+
+
+FAMILY = Family('autoregressive', None, make)

@@ -16,7 +16,7 @@ from typing import Callable
 import jax
 import jax.numpy as jnp
 
-from gdm.objectives import likelihoods as lik
+from gdm.objectives import decoder_likelihoods as lik
 from gdm.objectives import logistic_mixture
 
 HEADS = ('bernoulli', 'categorical', 'gaussian_mixture', 'logistic_mixture')

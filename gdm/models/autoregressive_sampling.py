@@ -12,7 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gdm.objectives.likelihoods import _concrete
+from gdm.objectives.decoder_likelihoods import _concrete
 
 
 def prefix_lengths(observed, pixel_wise: bool) -> np.ndarray:

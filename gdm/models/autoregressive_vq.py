@@ -9,15 +9,15 @@ tests only.
 """
 import dataclasses
 import importlib
-import os
 from typing import Any, Callable
 
 import jax
 import jax.numpy as jnp
-import ml_collections
 import numpy as np
 
 from gdm.models import vqvae
+from gdm.train.config import parse_run
+from gdm.train.restore import restore_run
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,26 +40,16 @@ def _config_from_path(spec: str):
   return lib.get_config(variant)
 
 
-def _trained(workdir: str, info):
-  from gdm.train import experiment   # the trainer imports the families: import late
-  if not os.path.isdir(workdir):
-    raise ValueError(f'model.vqvae_workdir={workdir!r} does not exist: train a VQ-VAE first '
-                     f'(python -m experiments.vqvae --workdir={workdir})')
-  config, family = experiment.load_run(workdir)
-  if family != 'vqvae':
-    raise ValueError(f'model.vqvae_workdir={workdir!r} is a {family!r} run, not a vqvae one')
-  exp = experiment.build(config, workdir, 'vqvae')
-  state, step = exp.restore_or_init()
-  if step is None:
-    raise ValueError(f'model.vqvae_workdir={workdir!r} has no checkpoint: train it first')
-  return config, exp.info, state.ema_params, state.model_state
+def _trained(workdir: str):
+  codec = restore_run(workdir, vqvae.FAMILY, 'model.vqvae_workdir')
+  return codec.config, codec.info, codec.params, codec.model_state
 
 
 def load(m, data_config, info, seed: int) -> CodeSpace:
   if m.vqvae_workdir:
-    vq_config, vq_info, params, model_state = _trained(m.vqvae_workdir, info)
+    vq_config, vq_info, params, model_state = _trained(m.vqvae_workdir)
   elif m.vqvae_config:
-    vq_config, vq_info = _config_from_path(m.vqvae_config), info
+    vq_config, vq_info = parse_run(_config_from_path(m.vqvae_config), vqvae.FAMILY.config), info
     vq_model = vqvae.make(vq_config, info)
     params, model_state = jax.jit(vq_model.init)(
         jax.random.PRNGKey(seed), {'x': jnp.zeros((1,) + tuple(info.shape))})
@@ -67,14 +57,11 @@ def load(m, data_config, info, seed: int) -> CodeSpace:
     raise ValueError('a prior over VQ-VAE codes needs model.vqvae_workdir (a trained '
                      'experiments.vqvae run)')
   if tuple(vq_info.shape) != tuple(info.shape) or any(
-      vq_config.data[k] != data_config[k] for k in ('scale', 'binarize', 'dequantize')):
+      getattr(vq_config.data, k) != getattr(data_config, k) for k in ('scale', 'binarize', 'dequantize')):
     raise ValueError(f'the prior\'s data (shape {tuple(info.shape)}, scale '
                      f'{data_config.scale!r}) must be prepared like the VQ-VAE\'s (shape '
                      f'{tuple(vq_info.shape)}, scale {vq_config.data.scale!r}): set the same '
                      f'data.name, data.image_size and data.scale')
-  if vq_config.model.get('prior_workdir'):   # the codec only: never its own prior (a loop)
-    vq_config = ml_collections.ConfigDict(vq_config.to_dict())
-    vq_config.model.prior_workdir = ''
   vq_model = vqvae.make(vq_config, vq_info)
   vm = vq_config.model
   _, decoder = vqvae.build_networks(vm, vq_info, jnp.dtype(vq_config.train.compute_dtype))

@@ -11,7 +11,7 @@ import ml_collections
 import optax
 
 from gdm.data.source import DatasetInfo
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.nn.conv import ConvEncoder, check_conv_data
 from gdm.nn.mlp import MLP, activation
 from gdm.train.optim import make_optimizer
@@ -99,3 +99,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   optimizer = make_optimizer(config.train.optimizer, config.train.num_steps)
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=visualize, modes={'features': features_mode})
+
+
+FAMILY = Family('classifier', None, make)

@@ -27,9 +27,9 @@ import numpy as np
 
 from gdm.data.source import DatasetInfo
 from gdm.diffusion import guidance, samplers, schedules
-from gdm.metrics import likelihood
+from gdm.metrics import bits_per_dim as likelihood
 from gdm.models import diffusion_modes
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.models.diffusion_config import check_config, make_sde
 from gdm.nn.score_mlp import ScoreMLP
 from gdm.nn.unet import UNet
@@ -307,3 +307,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   optimizer = make_optimizer(config.train.optimizer, config.train.num_steps)
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=visualize, modes=diffusion_modes.make_modes(tools))
+
+
+FAMILY = Family('diffusion', None, make)

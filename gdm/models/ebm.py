@@ -21,7 +21,7 @@ import ml_collections
 from gdm.data.preprocess import data_range
 from gdm.data.source import DatasetInfo
 from gdm.models import ebm_modes
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.models.ebm_nets import EnergyMLP, ResNetEnergy
 from gdm.nn.mlp import activation
 from gdm.objectives.contrastive import contrastive_divergence
@@ -213,3 +213,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   optimizer = make_optimizer(config.train.optimizer, config.train.num_steps)
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=visualize, modes=ebm_modes.make_modes(tools))
+
+
+FAMILY = Family('ebm', None, make)

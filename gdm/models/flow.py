@@ -1,9 +1,9 @@
 """Normalizing flows: NICE, RealNVP, Glow, MAF/IAF and continuous flows (FFJORD), trained by
 exact maximum likelihood.
 
-One player minimises the per-example nll of gdm.objectives.likelihood (uniform or variational
+One player minimises the per-example nll of gdm.objectives.flow_likelihood (uniform or variational
 dequantization; the logit transform with its Jacobian). Evaluation reports per example
-'loss' = 'nll' (nats, prepared units) and, for images, 'bpd' through gdm.metrics.likelihood
+'loss' = 'nll' (nats, prepared units) and, for images, 'bpd' through gdm.metrics.bits_per_dim
 (the papers' bits/dim of 8-bit pixels). Continuous flows train with Hutchinson's trace
 estimator (model.trace) and evaluate with the exact trace. Sampling draws z from the base
 distribution at config.sample.temperature and inverts the flow.
@@ -17,11 +17,11 @@ from gdm.flows.cnf import HUTCHINSON_RNG
 from gdm.flows import glow
 from gdm.flows.dequantization import VariationalDequantizer
 from gdm.flows.squeeze import check_squeezable
-from gdm.metrics import likelihood as report_lib
+from gdm.metrics import bits_per_dim as report_lib
 from gdm.models import flow_modes, flow_net
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.nn.mlp import activation
-from gdm.objectives import likelihood as lik
+from gdm.objectives import flow_likelihood as lik
 from gdm.train.optim import make_optimizer
 from gdm.train.players import Player
 from gdm.utils.checks import check_choice
@@ -159,3 +159,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
                sample=sample, visualize=flow_modes.make_visualize(tools),
                modes=flow_modes.make_modes(tools),
                check_params=glow.check_invertible if m.kind == 'glow' else None)
+
+
+FAMILY = Family('flow', None, make)

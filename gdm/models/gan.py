@@ -34,14 +34,15 @@ from gdm.data.source import DatasetInfo
 from gdm.metrics import mode_coverage
 from gdm.models import gan_modes
 from gdm.models import gan_nets as nets
-from gdm.models.base import Model
-from gdm.models.vae_net import one_hot
+from gdm.train.model import Family, Model
 from gdm.nn.conv import check_conv_data, check_levels
+from gdm.nn.labels import one_hot
 from gdm.nn.mlp import activation
 from gdm.nn.spectral_norm import COLLECTION
 from gdm.objectives import minimax
-from gdm.train.optim import make_optimizer
+from gdm.train.optim import OptimizerConfig, make_optimizer
 from gdm.train.players import Player
+from gdm.utils import schema
 from gdm.utils.checks import check_choice
 
 CONDITIONING = ('none', 'concat', 'acgan', 'projection')
@@ -312,7 +313,8 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
     return modes['conditional'](params, model_state, batch, key) if num_classes else {}
 
   d_steps = config.train.num_steps * m.n_critic
-  d_opt = make_optimizer(m.d_optimizer, d_steps, 'model.d_optimizer')
+  d_opt = make_optimizer(schema.parse(OptimizerConfig, m.d_optimizer, 'model.d_optimizer.'),
+                         d_steps)
   if m.weight_clip > 0:
     d_opt = optax.chain(d_opt, minimax.clip_weights(m.weight_clip))
   g_opt = make_optimizer(config.train.optimizer, config.train.num_steps)
@@ -320,3 +322,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
              Player('generator', g_loss_fn, g_opt))
   return Model(init=init, players=players, evaluate=evaluate, sample=sample,
                visualize=visualize, modes=modes)
+
+
+FAMILY = Family('gan', None, make)

@@ -5,7 +5,7 @@ free bits (Kingma & Welling, 2014; Higgins et al., 2017; Kingma et al., 2016), o
 model.k > 1, the IWAE bound with k samples (Burda et al., 2016). Evaluation reports, per
 example, the ELBO and its terms, an IWAE estimate of the negative log-likelihood with
 model.eval_k samples, and bits per dimension for images with the convention of
-gdm.metrics.likelihood (Bernoulli and discretized decoders are discrete; a Gaussian decoder is a
+gdm.metrics.bits_per_dim (Bernoulli and discretized decoders are discrete; a Gaussian decoder is a
 density, with bpd only on dequantized pixels). For binarized data it is bits per binary
 dimension.
 """
@@ -16,14 +16,14 @@ import jax.numpy as jnp
 import ml_collections
 
 from gdm.data.source import DatasetInfo
-from gdm.metrics import likelihood
+from gdm.metrics import bits_per_dim as likelihood
 from gdm.models import vae_modes
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.models.vae_net import VARIANCES, VAENet
 from gdm.nn.conv import check_conv_data
 from gdm.nn.mlp import activation
 from gdm.objectives import elbo as elbo_lib
-from gdm.objectives import likelihoods as lik
+from gdm.objectives import decoder_likelihoods as lik
 from gdm.train.optim import make_optimizer
 from gdm.train.players import Player
 from gdm.utils.checks import check_choice
@@ -186,3 +186,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   optimizer = make_optimizer(config.train.optimizer, config.train.num_steps)
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=visualize, modes=vae_modes.make_modes(tools))
+
+
+FAMILY = Family('vae', None, make)

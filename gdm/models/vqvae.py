@@ -26,8 +26,7 @@ import ml_collections
 from gdm.data.preprocess import data_range
 from gdm.data.source import DatasetInfo
 from gdm.metrics.image import psnr
-from gdm.models import vqvae_prior
-from gdm.models.base import Model
+from gdm.train.model import Family, Model
 from gdm.nn import vector_quantizer as vq
 from gdm.nn.conv import check_conv_data
 from gdm.nn.mlp import activation
@@ -78,8 +77,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   decay, epsilon, threshold = m.codebook_decay, m.codebook_epsilon, m.dead_code_threshold
   pixels = math.prod(info.shape)
   value_range = data_range(config.data, info)
-  prior_workdir = m.get('prior_workdir', '')   # runs from before the key existed lack it
-  prior = vqvae_prior.load_prior_sampler(prior_workdir) if prior_workdir else None
 
   def codebook_of(params, model_state):
     return model_state['quantizer']['codebook'] if ema else params['model']['codebook']
@@ -142,8 +139,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
     return encode(params, model_state, x)[1]['codes']
 
   def sample(params, model_state, key, num, reference):
-    if prior is not None:
-      return prior(key, num)
     codes = codes_of(params, model_state, reference['x'])
     counts = vq.code_counts(codes, num_codes, reference.get('mask'))
     logits = jnp.log(counts)                                   # -inf for unused codes
@@ -172,3 +167,6 @@ def make(config: ml_collections.ConfigDict, info: DatasetInfo) -> Model:
   return Model(init=init, players=(Player('model', loss_fn, optimizer),), evaluate=evaluate,
                sample=sample, visualize=visualize,
                modes={'reconstruct': reconstruct_mode, 'codes': codes_mode})
+
+
+FAMILY = Family('vqvae', None, make)

@@ -8,7 +8,7 @@
 The decoder p(x_0 | x_1) is the discretized Gaussian of Ho et al. (section 3.3) for 8-bit
 images in [-1, 1]: the Gaussian mass of each pixel's bin [x - 1/255, x + 1/255], the outer
 bins taking the tails, so the bound is on the probability of the 8-bit image (bits/dim with
-gdm.metrics.likelihood's 'discrete' kind). For other data the decoder is the Gaussian density
+gdm.metrics.bits_per_dim's 'discrete' kind). For other data the decoder is the Gaussian density
 ('density' kind). Timestep indices are 0-based (index 0 is the paper's t = 1).
 """
 import math
@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from gdm.diffusion import schedules
-from gdm.objectives.likelihoods import HALF_BIN, check_eight_bit
+from gdm.objectives.decoder_likelihoods import HALF_BIN, check_eight_bit
 
 
 def _sum_flat(x):

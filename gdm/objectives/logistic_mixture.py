@@ -1,6 +1,6 @@
 """PixelCNN++'s discretized logistic mixture over whole pixels (Salimans et al., 2017, eq. 2-3).
 
-Unlike `likelihoods.discretized_logistic_log_prob` (an independent mixture per subpixel, the
+Unlike `decoder_likelihoods.discretized_logistic_log_prob` (an independent mixture per subpixel, the
 VAE decoder), one set of K mixture weights is shared by the C channels of a pixel and the
 channels are autoregressive through linear coefficients: within component k the mean of
 channel c is mu_ck + sum_{c' < c} alpha_{c c' k} x_c' (for RGB: m_g = mu_g + a r,
@@ -9,7 +9,7 @@ m_b = mu_b + b r + c g). So
   p(x_pixel) = sum_k pi_k prod_c P_bin(x_c; mu_ck(x_<c), s_ck),
 
 with P_bin the logistic mass of the pixel's 8-bit bin (outer bins take the tails), computed
-by `likelihoods._log_bin_mass`. Per pixel the network gives K (1 + 2C + C(C-1)/2) numbers:
+by `decoder_likelihoods._log_bin_mass`. Per pixel the network gives K (1 + 2C + C(C-1)/2) numbers:
 logits [K], means [C, K], log scales [C, K], coefficients [C(C-1)/2, K] (through tanh). For
 C = 1 this is exactly the layout and value of `discretized_logistic_log_prob`.
 """
@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gdm.objectives.likelihoods import HALF_BIN, _concrete, _log_bin_mass
+from gdm.objectives.decoder_likelihoods import HALF_BIN, _concrete, _log_bin_mass
 
 LOG_SCALE_FLOOR = -7.0
 

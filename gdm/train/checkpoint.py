@@ -30,10 +30,11 @@ def _describe(tree) -> dict[str, tuple]:
 
 class Checkpointer:
 
-  def __init__(self, workdir: str, keep: int):
+  def __init__(self, workdir: str, keep: int, read_only: bool = False):
     self.directory = os.path.join(os.path.abspath(workdir), 'checkpoints')
     options = ocp.CheckpointManagerOptions(
-        max_to_keep=keep, create=True, enable_async_checkpointing=True)
+        max_to_keep=keep, create=not read_only, read_only=read_only,
+        enable_async_checkpointing=not read_only)
     self.manager = ocp.CheckpointManager(
         self.directory, options=options,
         item_handlers={'state': ocp.StandardCheckpointHandler(),

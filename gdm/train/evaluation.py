@@ -84,7 +84,7 @@ class Evaluator:
     """Data-space array -> one uint8 picture: a grid of images or a 2-D scatter."""
     if not self.exp.info.is_image:
       return images.scatter_image(np.asarray(x)[:, :2])
-    x = np.asarray(data_lib.to_uint8(x, self.exp.config.data))
+    x = np.asarray(data_lib.to_uint8(x, self.exp.config.data.pixels))
     return images.make_grid(x.reshape((-1,) + x.shape[-3:]), ncol=cols)
 
   def pictures(self, state) -> dict[str, np.ndarray]:

@@ -1,7 +1,8 @@
 """Everything a run needs before the first compile: checked config, data, model, state.
 
 `build` raises every bad-input error (config, workdir, dataset, checkpoint that does not fit
-the model) before anything is compiled or written into the workdir.
+the model) before anything is compiled or written into the workdir. It takes the family's
+builder (a `Family`); only the launchers know the table of families.
 """
 import dataclasses
 import json
@@ -12,25 +13,23 @@ from typing import Any, Callable
 import jax
 import ml_collections
 
-from experiments.configs import default as default_config
 from gdm import data as data_lib
-from gdm.families import get_family
-from gdm.models.base import Model
 from gdm.train import distributed, rng
 from gdm.train import state as state_lib
 from gdm.train.checkpoint import Checkpointer
+from gdm.train.config import RunConfig, parse_run
+from gdm.train.model import Family, Model
 from gdm.train.step import num_micro_batches
-from gdm.train.validate import check_config
+from gdm.utils import schema
 
 log = logging.getLogger('gdm')
 
-
-RUN_FILE = 'run.json'   # what a workdir was trained as: lets experiments.evaluate rebuild it
+RUN_FILE = 'run.json'   # what a workdir was trained as: family and dataset description
 
 
 @dataclasses.dataclass
 class Experiment:
-  config: ml_collections.ConfigDict
+  config: RunConfig
   workdir: str
   mesh: Any
   info: data_lib.DatasetInfo
@@ -87,10 +86,18 @@ def check_workdir(workdir: str):
     raise ValueError(f'workdir {workdir!r} is not writable: {e.strerror or e}') from None
 
 
-def write_config(config: ml_collections.ConfigDict, workdir: str, step: int):
-  """config.json for a new run; a resumed run with a changed config keeps the old file and
-  writes config_step<N>.json beside it."""
-  text = config.to_json_best_effort(indent=2, sort_keys=True)
+def config_json(run: RunConfig) -> str:
+  values = schema.to_dict(dataclasses.replace(run, model=None))
+  model = run.model
+  values['model'] = (model.to_dict() if isinstance(model, ml_collections.ConfigDict)
+                     else schema.to_dict(model))
+  return json.dumps(values, indent=2, sort_keys=True)
+
+
+def write_config(run: RunConfig, workdir: str, step: int):
+  """config.json for a new run (every key, defaults included); a resumed run with a changed
+  config keeps the old file and writes config_step<N>.json beside it."""
+  text = config_json(run)
   path = os.path.join(workdir, 'config.json')
   if os.path.exists(path):
     with open(path) as f:
@@ -102,8 +109,8 @@ def write_config(config: ml_collections.ConfigDict, workdir: str, step: int):
     f.write(text)
 
 
-def load_run(workdir: str) -> tuple[ml_collections.ConfigDict, str]:
-  """(config, family) of an existing workdir, from the files `build` wrote there."""
+def read_run_files(workdir: str) -> tuple[ml_collections.ConfigDict, dict]:
+  """(config, run.json contents) of an existing workdir, from the files `build` wrote."""
   paths = [os.path.join(workdir, n) for n in ('config.json', RUN_FILE)]
   missing = [p for p in paths if not os.path.exists(p)]
   if missing:
@@ -111,29 +118,27 @@ def load_run(workdir: str) -> tuple[ml_collections.ConfigDict, str]:
   with open(paths[0]) as f:
     config = ml_collections.ConfigDict(json.load(f))
   with open(paths[1]) as f:
-    return config, json.load(f)['family']
+    return config, json.load(f)
 
 
-def build(config: ml_collections.ConfigDict, workdir: str, family: str,
-          devices=None) -> Experiment:
-  check_config(config, default_config.get_config())
-  make_model = get_family(family)
-  mesh = distributed.make_mesh(devices)
-  distributed.check_batch_size(config.train.batch_size, mesh)
-  distributed.check_batch_size(config.eval.batch_size, mesh, 'eval.batch_size')
+def load_run(workdir: str) -> tuple[ml_collections.ConfigDict, str]:
+  """(config, family name) of an existing workdir."""
+  config, run = read_run_files(workdir)
+  return config, run['family']
 
-  train_source = data_lib.load_source(config.data, config.data.train_split)
-  eval_source = data_lib.load_source(config.data, config.data.eval_split)
-  info = train_source.info
-  model = make_model(config, info)
-  if jax.process_index() == 0:
-    check_workdir(workdir)
-  prepare = data_lib.make_prepare(config.data, info)
-  k = num_micro_batches(model.players)
-  pipeline = data_lib.Pipeline(
-      train_source, config.train.batch_size, seed=config.seed, shuffle=config.data.shuffle,
-      process_index=jax.process_index(), process_count=jax.process_count())
-  base_key = jax.random.PRNGKey(config.seed)
+
+def example_batch(info: data_lib.DatasetInfo, batch_size: int) -> dict:
+  """Shapes and dtypes of a raw batch as the pipeline yields it."""
+  x = jax.ShapeDtypeStruct((batch_size,) + tuple(info.shape),
+                           'uint8' if info.is_image else 'float32')
+  out = {'x': x, 'index': jax.ShapeDtypeStruct((batch_size,), 'int32')}
+  if info.num_classes:
+    out['y'] = jax.ShapeDtypeStruct((batch_size,), 'int32')
+  return out
+
+
+def make_init_state(model: Model, prepare: Callable):
+  """(key, raw_batch) -> a fresh TrainState."""
   optimizers = {p.name: p.optimizer for p in model.players}
 
   def init_state(key, raw_batch):
@@ -141,24 +146,47 @@ def build(config: ml_collections.ConfigDict, workdir: str, family: str,
     params, model_state = model.init(key, batch)
     return state_lib.create(params, model_state, optimizers)
 
-  example = jax.tree.map(
-      lambda x: jax.ShapeDtypeStruct((config.train.batch_size,) + x.shape[1:], x.dtype),
-      pipeline.batch(0))
-  replicated = distributed.replicated(mesh)
-  abstract = jax.eval_shape(init_state, base_key, example)
-  abstract = jax.tree.map(
-      lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=replicated), abstract)
+  return init_state
 
-  checkpointer = Checkpointer(workdir, config.train.keep_checkpoints)
+
+def abstract_state(init_state: Callable, example: dict, sharding) -> Any:
+  shapes = jax.eval_shape(init_state, jax.random.PRNGKey(0), example)
+  return jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=sharding),
+                      shapes)
+
+
+def build(config, workdir: str, family: Family, devices=None) -> Experiment:
+  run = parse_run(config, family.config)
+  mesh = distributed.make_mesh(devices)
+  distributed.check_batch_size(run.train.batch_size, mesh)
+  distributed.check_batch_size(run.eval.batch_size, mesh, 'eval.batch_size')
+
+  train_source = data_lib.load_source(run.data, run.data.train_split)
+  eval_source = data_lib.load_source(run.data, run.data.eval_split)
+  info = train_source.info
+  model = family.make(run, info)
+  if jax.process_index() == 0:
+    check_workdir(workdir)
+  prepare = data_lib.make_prepare(run.data.pixels, info, run.data.random_flip)
+  pipeline = data_lib.Pipeline(
+      train_source, run.train.batch_size, seed=run.seed, shuffle=run.data.shuffle,
+      process_index=jax.process_index(), process_count=jax.process_count())
+  init_state = make_init_state(model, prepare)
+  example = jax.tree.map(
+      lambda x: jax.ShapeDtypeStruct((run.train.batch_size,) + x.shape[1:], x.dtype),
+      pipeline.batch(0))
+  abstract = abstract_state(init_state, example, distributed.replicated(mesh))
+
+  checkpointer = Checkpointer(workdir, run.train.keep_checkpoints)
   latest = checkpointer.latest_step()
   if latest is not None:
     checkpointer.check_compatible(latest, abstract)
   if jax.process_index() == 0:
-    write_config(config, workdir, latest or 0)
+    write_config(run, workdir, latest or 0)
     with open(os.path.join(workdir, RUN_FILE), 'w') as f:
-      json.dump({'family': family}, f)
-  return Experiment(config=config, workdir=workdir, mesh=mesh, info=info,
+      json.dump({'family': family.name, 'info': dataclasses.asdict(info)}, f)
+  return Experiment(config=run, workdir=workdir, mesh=mesh, info=info,
                     train_source=train_source, eval_source=eval_source, pipeline=pipeline,
-                    prepare=prepare, model=model, micro_batches=k, base_key=base_key,
-                    init_state=init_state, abstract_state=abstract,
-                    checkpointer=checkpointer)
+                    prepare=prepare, model=model, micro_batches=num_micro_batches(model.players),
+                    base_key=jax.random.PRNGKey(run.seed), init_state=init_state,
+                    abstract_state=abstract, checkpointer=checkpointer)

@@ -2,48 +2,58 @@
 classifier, or the raw values (2-D / tabular data). Each is fn(x) -> (features, logits or
 None), where x is a batch as the dataset stores it (uint8 images or float vectors).
 """
+import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gdm.train import distributed, experiment, rng
+from gdm.metrics.inception_features import check_images, inception_features
+from gdm.metrics.inception_weights import load_inception_params
+from gdm.train import distributed, rng
+from gdm.train.restore import restore_run
 from gdm.utils.checks import check_choice
 
 FEATURES = ('inception', 'domain', 'raw')
 SUFFIX = {'inception': '', 'domain': '_domain', 'raw': '_raw'}   # eval/fid, eval/fid_domain
 
 
+def inception_feature_fn(variables, mesh=None):
+  """images uint8 [N, H, W, 1|3] -> (pool [N, 2048], logits [N, 1008]), float32 numpy, each
+  batch split over every device of `mesh` (default: all devices) as training splits its
+  batches; compiled once per input shape. Input checks run eagerly (plain errors)."""
+  apply = distributed.batch_parallel(inception_features, mesh or distributed.make_mesh())
+
+  def feature_fn(images_uint8):
+    check_images(images_uint8)
+    return apply(variables, images_uint8)
+
+  return feature_fn
+
+
 def inception(weights_path: str, mesh=None):
-  from gdm.metrics.inception_features import make_feature_fn
-  from gdm.metrics.inception_weights import load_inception_params
   if not weights_path:
     raise ValueError('--features=inception needs --inception_weights=PATH (an .npz made by '
                      'python -m gdm.metrics.convert_inception_weights)')
-  return make_feature_fn(load_inception_params(weights_path), mesh)
+  return inception_feature_fn(load_inception_params(weights_path), mesh)
 
 
-def domain(classifier_workdir: str, shape: tuple):
-  """Penultimate features and logits of the newest checkpoint of a `classifier` run."""
-  from gdm.models import classifier
-  config, family = experiment.load_run(classifier_workdir)
-  if family != 'classifier':
-    raise ValueError(f'--domain_classifier={classifier_workdir!r} is a {family!r} run, not a '
-                     f'classifier (python -m experiments.classifier)')
-  exp = experiment.build(config, classifier_workdir, 'classifier')
-  if tuple(exp.info.shape) != tuple(shape):
+def domain(classifier_workdir: str, shape: tuple, family, mesh):
+  """Penultimate features and logits of the newest checkpoint of a classifier run (its
+  `features` mode), opened read-only; `family` is the classifier family."""
+  clf = restore_run(classifier_workdir, family, '--domain_classifier')
+  if tuple(clf.info.shape) != tuple(shape):
     raise ValueError(f'the domain classifier in {classifier_workdir!r} takes inputs of shape '
-                     f'{exp.info.shape}, the samples have {tuple(shape)}')
-  state, step = exp.restore_or_init()
-  if step is None:
-    raise ValueError(f'the domain classifier in {classifier_workdir!r} has no checkpoint')
-  _, features, logits = classifier.make_heads(config, exp.info)
-  key = rng.key_for(exp.base_key, 0, rng.EVAL)
+                     f'{clf.info.shape}, the samples have {tuple(shape)}')
+  key = rng.key_for(jax.random.PRNGKey(clf.config.seed), 0, rng.EVAL)
+  features_mode = clf.model.modes['features']
 
-  def apply(params, x):
-    x = exp.prepare({'x': x, 'index': jnp.zeros(len(x), jnp.int32)}, key, False)['x']
-    return features(params, x), logits(params, x)
+  def apply(variables, x):
+    batch = clf.prepare({'x': x, 'index': jnp.zeros(len(x), jnp.int32)}, key, False)
+    out = features_mode(*variables, batch, key)
+    return out['features'], out['logits']
 
-  apply = distributed.batch_parallel(apply, exp.mesh)
-  return lambda x: apply(state.ema_params, x)
+  apply = distributed.batch_parallel(apply, mesh or distributed.make_mesh())
+  variables = (clf.params, clf.model_state)
+  return lambda x: apply(variables, x)
 
 
 def raw(x):
@@ -51,8 +61,9 @@ def raw(x):
 
 
 def make(name: str, *, inception_weights: str = '', domain_classifier: str = '',
-         shape: tuple = (), mesh=None):
-  """`mesh`: the devices features are computed on (the run's mesh); default all devices."""
+         classifier_family=None, shape: tuple = (), mesh=None):
+  """`mesh`: the devices features are computed on (the run's mesh); default all devices.
+  `classifier_family`: the Family that reads a --domain_classifier run."""
   check_choice(name, FEATURES, 'features', '--features')
   if name == 'inception':
     return inception(inception_weights, mesh)
@@ -60,5 +71,5 @@ def make(name: str, *, inception_weights: str = '', domain_classifier: str = '',
     if not domain_classifier:
       raise ValueError('--features=domain needs --domain_classifier=WORKDIR of a trained '
                        'python -m experiments.classifier run')
-    return domain(domain_classifier, shape)
+    return domain(domain_classifier, shape, classifier_family, mesh)
   return raw

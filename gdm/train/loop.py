@@ -14,7 +14,7 @@ from jax.experimental import multihost_utils
 
 from gdm.train import distributed
 from gdm.train.evaluation import Evaluator
-from gdm.train.experiment import Experiment
+from gdm.train.experiment import Experiment, build
 from gdm.train.step import make_multi_step, make_train_step
 from gdm.train.writer import MetricWriter, ProgressReporter
 
@@ -149,7 +149,7 @@ def train(exp: Experiment):
   return state
 
 
-def train_and_evaluate(config, workdir: str, family: str, devices=None):
-  """Library entry point (what launchers and tests call): build, then train or resume."""
-  from gdm.train.experiment import build
+def train_and_evaluate(config, workdir: str, family, devices=None):
+  """Library entry point (what launchers and tests call): build, then train or resume.
+  `family` is the model family's `Family`."""
   return train(build(config, workdir, family, devices))

@@ -1,25 +1,35 @@
-"""Optimizers and learning-rate schedules from a config section."""
-import ml_collections
+"""Optimizers and learning-rate schedules from an `optimizer` config section."""
 import optax
 
-from gdm.utils.checks import check_choice
+from gdm.utils.schema import choice, require, section
 
 OPTIMIZERS = ('adam', 'adamw', 'sgd')
 SCHEDULES = ('constant', 'cosine', 'linear')
 
 
-def check_optimizer_config(opt: ml_collections.ConfigDict, where: str = 'train.optimizer'):
-  """One-line errors for names and values, raised before anything is built."""
-  check_choice(opt.name, OPTIMIZERS, 'optimizer', f'{where}.name')
-  check_choice(opt.schedule, SCHEDULES, 'schedule', f'{where}.schedule')
-  if not opt.learning_rate > 0:
-    raise ValueError(f'{where}.learning_rate={opt.learning_rate} must be > 0')
-  for key in ('warmup_steps', 'clip_norm', 'weight_decay', 'momentum', 'end_factor'):
-    if opt[key] < 0:
-      raise ValueError(f'{where}.{key}={opt[key]} must be >= 0')
+@section
+class OptimizerConfig:
+  name: str = 'adam'            # adam | adamw | sgd
+  learning_rate: float = 1e-3
+  b1: float = 0.9
+  b2: float = 0.999
+  eps: float = 1e-8
+  weight_decay: float = 0.0     # adamw only
+  momentum: float = 0.0         # sgd only
+  schedule: str = 'constant'    # constant | cosine | linear (after warmup)
+  warmup_steps: int = 0
+  end_factor: float = 0.0       # final lr = learning_rate * end_factor (cosine/linear)
+  clip_norm: float = 0.0        # global-norm gradient clipping; 0 = off
+
+  def __post_init__(self):
+    choice(self.name, OPTIMIZERS, 'name', 'optimizer')
+    choice(self.schedule, SCHEDULES, 'schedule', 'schedule')
+    require(self.learning_rate > 0, 'learning_rate', self.learning_rate, 'must be > 0')
+    for key in ('warmup_steps', 'clip_norm', 'weight_decay', 'momentum', 'end_factor'):
+      require(getattr(self, key) >= 0, key, getattr(self, key), 'must be >= 0')
 
 
-def make_schedule(opt: ml_collections.ConfigDict, num_steps: int) -> optax.Schedule:
+def make_schedule(opt: OptimizerConfig, num_steps: int) -> optax.Schedule:
   """Linear warmup from 0, then constant, cosine or linear decay to lr * end_factor."""
   lr, warmup = opt.learning_rate, opt.warmup_steps
   decay_steps = max(num_steps - warmup, 1)
@@ -35,9 +45,7 @@ def make_schedule(opt: ml_collections.ConfigDict, num_steps: int) -> optax.Sched
       [optax.linear_schedule(0.0, lr, warmup), main], boundaries=[warmup])
 
 
-def make_optimizer(opt: ml_collections.ConfigDict, num_steps: int,
-                   where: str = 'train.optimizer') -> optax.GradientTransformation:
-  check_optimizer_config(opt, where)
+def make_optimizer(opt: OptimizerConfig, num_steps: int) -> optax.GradientTransformation:
   schedule = make_schedule(opt, num_steps)
   if opt.name == 'adam':
     tx = optax.adam(schedule, b1=opt.b1, b2=opt.b2, eps=opt.eps)

@@ -68,7 +68,7 @@ def sample_features(evaluator: Evaluator, state, num: int, batch_size: int, feat
   for i, n in enumerate(_batch_sizes(num, batch_size)):
     x = evaluator.sample(state, n, index=i)
     if exp.info.is_image:   # feature extractors read data as stored: uint8 pixels
-      x = np.asarray(data_lib.to_uint8(x, exp.config.data))
+      x = np.asarray(data_lib.to_uint8(x, exp.config.data.pixels))
     out.add(*feature_fn(x))
   return out
 

@@ -2,17 +2,15 @@ import jax
 import numpy as np
 import pytest
 
-from experiments.configs.default import get_config
 from gdm.data import DatasetInfo, data_range, make_prepare, to_uint8
+from gdm.data.config import DataConfig, PixelFormat
 
 IMAGE = DatasetInfo('img', (4, 6, 3), 'image')
 VECTOR = DatasetInfo('vec', (2,), 'vector')
 
 
 def _config(**overrides):
-  config = get_config().data
-  config.update(overrides)
-  return config
+  return DataConfig(**overrides)
 
 
 def _batch(n=64):
@@ -26,9 +24,10 @@ _JITTED = {}
 
 def _prepare(config, batch, key=0, train=True, info=IMAGE):
   # One jitted function per config, so repeated calls in a test compile once.
-  cache_key = (config.to_json(), info)
+  cache_key = (config, info)
   if cache_key not in _JITTED:
-    _JITTED[cache_key] = jax.jit(make_prepare(config, info), static_argnums=2)
+    _JITTED[cache_key] = jax.jit(make_prepare(config.pixels, info, config.random_flip),
+                                 static_argnums=2)
   return jax.tree.map(np.asarray, _JITTED[cache_key](batch, jax.random.key(key), train))
 
 
@@ -103,10 +102,10 @@ def test_vectors_pass_through():
 
 @pytest.mark.parametrize('field, value', [('scale', 'zero_to_one'), ('binarize', 'always')])
 def test_bad_values_are_named(field, value):
-  with pytest.raises(ValueError, match=f"'{value}'.*choose one of"):
-    make_prepare(_config(**{field: value}), IMAGE)
+  with pytest.raises(ValueError, match=f"'{value}' in data.{field}; choose one of"):
+    PixelFormat(**{field: value})
 
 
 def test_dequantize_with_binarize_is_an_error():
   with pytest.raises(ValueError, match='exclude'):
-    make_prepare(_config(dequantize=True, binarize='static'), IMAGE)
+    PixelFormat(dequantize=True, binarize='static')

@@ -29,11 +29,14 @@ def run_smoke(module: str, workdir: str):
   """Trains `module`'s smoke variant for SMOKE_STEPS steps on one device; returns the state
   and the logged records. tfds datasets must already be mocked by the caller."""
   import jax
+
+  from experiments.families import FAMILIES
   from gdm.train import loop
   from gdm.train.writer import read_metrics
   config = importlib.import_module(module).get_config('smoke')
   config.train.num_steps = SMOKE_STEPS
-  state = loop.train_and_evaluate(config, workdir, family_of(module), jax.devices()[:1])
+  state = loop.train_and_evaluate(config, workdir, FAMILIES[family_of(module)],
+                                  jax.devices()[:1])
   return state, read_metrics(workdir)
 
 

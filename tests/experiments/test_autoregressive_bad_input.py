@@ -5,13 +5,14 @@ import numpy as np
 import pytest
 
 from experiments.configs.autoregressive import made_eight_gaussians, pixelcnn_digits
+from experiments.families import FAMILIES
 from gdm.train import experiment
 
 ONE = jax.devices()[:1]
 
 
 def _build(tmp_path, config):
-  return experiment.build(config, str(tmp_path / 'w'), 'autoregressive', ONE)
+  return experiment.build(config, str(tmp_path / 'w'), FAMILIES['autoregressive'], ONE)
 
 
 @pytest.mark.parametrize('overrides, message', [

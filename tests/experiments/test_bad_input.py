@@ -5,7 +5,8 @@ import jax
 import ml_collections
 import pytest
 
-from gdm.families import get_family
+from experiments.families import FAMILIES
+from experiments.families import get_family
 from gdm.train import experiment, loop
 from tests.helpers import run_launcher, tiny_config, tiny_image_config
 
@@ -26,7 +27,7 @@ def snapshot(workdir):
     (('data', 'name', 'imagenet_typo'), "unknown dataset 'imagenet_typo'; choose one of"),
     (('train.optimizer', 'name', 'adamz'), "unknown optimizer 'adamz'"),
     (('train.optimizer', 'schedule', 'cos'), "unknown schedule 'cos'"),
-    (('train', 'compute_dtype', 'float16'), "unknown train.compute_dtype 'float16'"),
+    (('train', 'compute_dtype', 'float16'), "unknown compute dtype 'float16' in train.compute_dtype"),
     (('train', 'batch_size', 12), 'train.batch_size=12 must be a positive multiple of the '
                                   'device count 8'),
     (('model', 'kind', 'vae'), "unknown autoencoder kind 'vae'"),
@@ -43,7 +44,7 @@ def test_bad_values(tmp_path, override, message):
     node[key] = value
   workdir = str(tmp_path / 'w')
   with pytest.raises(ValueError, match=message.replace('(', r'\(').replace(')', r'\)')) as e:
-    experiment.build(config, workdir, 'autoencoder')
+    experiment.build(config, workdir, FAMILIES['autoencoder'])
   assert '\n' not in str(e.value)
   assert not os.path.exists(workdir) or not os.listdir(workdir)
 
@@ -58,20 +59,20 @@ def test_unknown_key_and_wrong_type_in_a_config_file(tmp_path):
   with config.train.unlocked():
     config.train.num_stepz = 5
   with pytest.raises(ValueError, match=r"'train.num_stepz'; did you mean train.num_steps"):
-    experiment.build(config, str(tmp_path), 'autoencoder')
+    experiment.build(config, str(tmp_path), FAMILIES['autoencoder'])
   config = tiny_config()   # a config file that rebuilds a section, bypassing type safety
   config.train = ml_collections.ConfigDict({**config.train.to_dict(), 'num_steps': '100'})
   with pytest.raises(ValueError, match=r"'train.num_steps' must be int, got '100'"):
-    experiment.build(config, str(tmp_path), 'autoencoder')
+    experiment.build(config, str(tmp_path), FAMILIES['autoencoder'])
 
 
 def test_unwritable_workdir(tmp_path):
   blocker = tmp_path / 'file'
   blocker.write_text('not a directory')
   with pytest.raises(ValueError, match='is not writable'):
-    experiment.build(tiny_config(), str(blocker / 'run'), 'autoencoder', ONE)
+    experiment.build(tiny_config(), str(blocker / 'run'), FAMILIES['autoencoder'], ONE)
   with pytest.raises(ValueError, match='exists and is not a directory'):
-    experiment.build(tiny_config(), str(blocker), 'autoencoder', ONE)
+    experiment.build(tiny_config(), str(blocker), FAMILIES['autoencoder'], ONE)
 
 
 def test_folder_without_images(tmp_path):
@@ -81,19 +82,19 @@ def test_folder_without_images(tmp_path):
   os.makedirs(config.data.data_dir)
   (tmp_path / 'empty' / 'notes.txt').write_text('no images here')
   with pytest.raises(ValueError, match='empty'):
-    experiment.build(config, str(tmp_path / 'w'), 'autoencoder', ONE)
+    experiment.build(config, str(tmp_path / 'w'), FAMILIES['autoencoder'], ONE)
 
 
 def test_checkpoint_that_does_not_match_the_model(tmp_path):
   workdir = str(tmp_path / 'run')
   loop.train_and_evaluate(tiny_config(num_steps=4, checkpoint_every=4, eval_every=0,
-                                      sample_every=0), workdir, 'autoencoder', ONE)
+                                      sample_every=0), workdir, FAMILIES['autoencoder'], ONE)
   before = snapshot(workdir)
   config = tiny_config(num_steps=4)
   config.model.latent_dim = 3
   with pytest.raises(ValueError, match=r'checkpoints/4 does not match the model built from '
                                        r'this config: state/.*\(\(1[,)].*\(\(3'):
-    experiment.build(config, workdir, 'autoencoder', ONE)
+    experiment.build(config, workdir, FAMILIES['autoencoder'], ONE)
   assert snapshot(workdir) == before
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow_datasets as tfds
 
-from gdm.families import FAMILIES
+from experiments.families import FAMILIES
 from tests.experiments.smoke_runs import (CONFIGS, MOCK_EXAMPLES, REFERENCE, SMOKE_STEPS,
                                           family_of, run_smoke)
 

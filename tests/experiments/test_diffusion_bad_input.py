@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from experiments.configs.diffusion import cfg_mnist, ddpm_toy, vpsde_cifar10
+from experiments.families import FAMILIES
 from gdm.data.source import DatasetInfo
 from gdm.models import diffusion
 from gdm.train import experiment
@@ -41,7 +42,7 @@ def test_bad_model_values(model, info, message):
   config = ddpm_toy.get_config()
   config.model.update(model)
   with pytest.raises(ValueError, match=message) as e:
-    diffusion.make(config, info)
+    diffusion.FAMILY.model(config, info)
   assert '\n' not in str(e.value)
 
 
@@ -49,11 +50,11 @@ def test_image_configs():
   config = cfg_mnist.get_config()
   config.model.channel_mult = (1, 2, 2, 2)
   with pytest.raises(ValueError, match=r'image size 28 is not divisible by 2\*\*3'):
-    diffusion.make(config, MNIST)
+    diffusion.FAMILY.model(config, MNIST)
   config = vpsde_cifar10.get_config()
   config.model.trace = 'exact'
   with pytest.raises(ValueError, match="model.trace='exact' takes one jvp per dimension"):
-    diffusion.make(config, DatasetInfo('cifar10', (32, 32, 3), 'image', 10))
+    diffusion.FAMILY.model(config, DatasetInfo('cifar10', (32, 32, 3), 'image', 10))
 
 
 def test_mask_of_the_wrong_shape(tmp_path):
@@ -64,10 +65,10 @@ def test_mask_of_the_wrong_shape(tmp_path):
   config.model.inpaint_mask = path
   with pytest.raises(ValueError, match=r"mask.npy' has shape \(27, 28\); the data needs "
                                        r'\(28, 28, 1\) or \(28, 28\)'):
-    diffusion.make(config, MNIST)
+    diffusion.FAMILY.model(config, MNIST)
   np.save(path, np.full((28, 28), 0.5))
   with pytest.raises(ValueError, match='must hold only 0'):
-    diffusion.make(config, MNIST)
+    diffusion.FAMILY.model(config, MNIST)
 
 
 def test_errors_come_before_anything_is_written(tmp_path):
@@ -75,5 +76,5 @@ def test_errors_come_before_anything_is_written(tmp_path):
   config.model.sampler, config.model.sample_steps = 'ddim', 99
   workdir = str(tmp_path / 'w')
   with pytest.raises(ValueError, match=r'ddim sampler: 99 steps is not in \[1, 4\]'):
-    experiment.build(config, workdir, 'diffusion', jax.devices()[:1])
+    experiment.build(config, workdir, FAMILIES['diffusion'], jax.devices()[:1])
   assert not os.path.exists(workdir) or not os.listdir(workdir)

@@ -5,6 +5,7 @@ import jax
 import pytest
 
 from experiments.configs.ebm import toy, toy_shortrun
+from experiments.families import FAMILIES
 from gdm.train import experiment
 
 ONE = jax.devices()[:1]
@@ -36,7 +37,7 @@ def test_bad_model_values(tmp_path, model, message):
   config.model.update(model)
   workdir = str(tmp_path / 'w')
   with pytest.raises(ValueError, match=message) as e:
-    experiment.build(config, workdir, 'ebm', ONE)
+    experiment.build(config, workdir, FAMILIES['ebm'], ONE)
   assert '\n' not in str(e.value)
   assert not os.path.exists(workdir) or not os.listdir(workdir)
 
@@ -45,8 +46,8 @@ def test_shortrun_and_label_errors(tmp_path):
   config = toy_shortrun.get_config('smoke')
   config.model.sample_init = 'buffer'
   with pytest.raises(ValueError, match=r"sample_init='buffer' needs a replay buffer"):
-    experiment.build(config, str(tmp_path), 'ebm', ONE)
+    experiment.build(config, str(tmp_path), FAMILIES['ebm'], ONE)
   config = toy_shortrun.get_config('smoke')
   config.model.conditional = True
   with pytest.raises(ValueError, match="conditional=True needs a labelled dataset; 'moons'"):
-    experiment.build(config, str(tmp_path), 'ebm', ONE)
+    experiment.build(config, str(tmp_path), FAMILIES['ebm'], ONE)

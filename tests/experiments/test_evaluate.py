@@ -6,6 +6,7 @@ import jax
 import numpy as np
 import pytest
 
+from experiments.families import FAMILIES
 from gdm.metrics import distribution as dist
 from gdm.metrics.inception_weights import expected_shapes
 from gdm.train import experiment, feature_extractors, loop, sample_metrics
@@ -28,14 +29,14 @@ def run_evaluate(workdir, *args):
 @pytest.fixture(scope='module')
 def moons_run(tmp_path_factory):
   workdir = str(tmp_path_factory.mktemp('moons'))
-  loop.train_and_evaluate(tiny_config(num_steps=4), workdir, 'autoencoder', ONE)
+  loop.train_and_evaluate(tiny_config(num_steps=4), workdir, FAMILIES['autoencoder'], ONE)
   return workdir
 
 
 def test_raw_features_give_the_direct_computation(moons_run):
   config, family = experiment.load_run(moons_run)
   assert family == 'autoencoder'
-  exp = experiment.build(config, moons_run, family, ONE)
+  exp = experiment.build(config, moons_run, FAMILIES[family], ONE)
   state, _ = exp.restore_or_init()
   evaluator = Evaluator(exp)
   reference = exp.train_source
@@ -72,13 +73,13 @@ def test_domain_classifier_features_end_to_end(tmp_path):
   from experiments.configs.classifier import digits as clf_digits
   from tests.helpers import tiny_image_config
   clf = str(tmp_path / 'clf')
-  state = loop.train_and_evaluate(clf_digits.get_config('smoke'), clf, 'classifier', ONE)
+  state = loop.train_and_evaluate(clf_digits.get_config('smoke'), clf, FAMILIES['classifier'], ONE)
   assert int(state.step) == 8
   run = str(tmp_path / 'ae')
   config = tiny_image_config(num_steps=4)
   config.data.image_size = 0          # the classifier was trained on 8x8 digits
   config.model.channels = (8,)
-  loop.train_and_evaluate(config, run, 'autoencoder', ONE)
+  loop.train_and_evaluate(config, run, FAMILIES['autoencoder'], ONE)
   out = run_evaluate(run, '--features=domain', f'--domain_classifier={clf}',
                      '--num_samples=32', '--batch_size=16', '--kid_subsets=3',
                      '--kid_subset_size=16', '--is_splits=2')

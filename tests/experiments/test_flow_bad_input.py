@@ -19,7 +19,7 @@ GAUSS = DatasetInfo('gaussian', (2,), 'vector')
 
 def error(config, info):
   with pytest.raises(ValueError) as e:
-    flow.make(config, info)
+    flow.FAMILY.model(config, info)
   assert '\n' not in str(e.value)
   return str(e.value)
 

@@ -6,6 +6,7 @@ import jax
 import numpy as np
 
 from experiments.configs.flow import glow_digits
+from experiments.families import FAMILIES
 from gdm.train import loop
 from gdm.train.writer import read_metrics
 from tests.helpers import run_launcher
@@ -22,7 +23,7 @@ def test_eval_writes_nll_and_bpd(tmp_path):
   config = glow_digits.get_config('smoke')
   config.model.update(kind='nice', dequantization='uniform')
   config.data.dequantize = True
-  state = loop.train_and_evaluate(config, workdir, 'flow', ONE)
+  state = loop.train_and_evaluate(config, workdir, FAMILIES['flow'], ONE)
   step = int(state.step)
 
   out = run_launcher('flow', workdir, SMOKE, *OVERRIDES, '--mode=eval')

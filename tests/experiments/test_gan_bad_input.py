@@ -6,6 +6,7 @@ import re
 import pytest
 
 from experiments.configs.gan import dcgan_mnist, mlp_eight_gaussians
+from experiments.families import FAMILIES
 from gdm.data.source import DatasetInfo
 from gdm.models import gan
 from gdm.train import experiment
@@ -31,7 +32,7 @@ def test_bad_model_values(tmp_path, overrides, message):
   config.model.update(overrides)
   workdir = str(tmp_path / 'w')
   with pytest.raises(ValueError, match=re.escape(message)) as e:
-    experiment.build(config, workdir, 'gan')
+    experiment.build(config, workdir, FAMILIES['gan'])
   assert '\n' not in str(e.value)
   assert not os.path.exists(workdir) or not os.listdir(workdir)
 
@@ -42,7 +43,7 @@ def test_conditional_model_on_unlabelled_data(tmp_path):
   config.model.conditioning = 'concat'
   with pytest.raises(ValueError, match="model.conditioning='concat' needs a labelled dataset; "
                                        "'moons' has no labels"):
-    experiment.build(config, str(tmp_path / 'w'), 'gan')
+    experiment.build(config, str(tmp_path / 'w'), FAMILIES['gan'])
 
 
 @pytest.mark.parametrize('overrides, data, message', [
@@ -61,5 +62,5 @@ def test_bad_image_model_values(overrides, data, message):
   config.data.update(data)
   info = DatasetInfo('mnist', (28, 28, 1), 'image', num_classes=10)
   with pytest.raises(ValueError, match=re.escape(message)) as e:
-    gan.make(config, info)
+    gan.FAMILY.model(config, info)
   assert '\n' not in str(e.value)

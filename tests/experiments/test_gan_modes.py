@@ -6,6 +6,7 @@ import jax
 import numpy as np
 
 from experiments.configs.gan import mlp_eight_gaussians
+from experiments.families import FAMILIES
 from gdm.train import experiment
 from gdm.train.evaluation import Evaluator
 
@@ -14,7 +15,7 @@ def test_every_mode_writes_its_file(tmp_path):
   config = mlp_eight_gaussians.get_config('smoke')
   config.model.update(conditioning='concat', info_categorical=3, info_continuous=1)
   workdir = str(tmp_path)
-  exp = experiment.build(config, workdir, 'gan', jax.devices()[:1])
+  exp = experiment.build(config, workdir, FAMILIES['gan'], jax.devices()[:1])
   state, _ = exp.restore_or_init()     # (modes run on any params; the configs test trains)
   evaluator = Evaluator(exp)
   assert set(exp.model.modes) == {'interpolate', 'arithmetic', 'conditional', 'codes'}

@@ -6,6 +6,7 @@ import pytest
 
 from gdm.metrics import inception_features as feats
 from gdm.metrics.inception_weights import expected_shapes, load_inception_params
+from gdm.train.feature_extractors import inception_feature_fn
 from tests.nn import inception_reference as ref
 
 
@@ -61,7 +62,7 @@ def test_preprocess_rejects_bad_input(images, match):
   with pytest.raises(ValueError, match=match):
     feats.preprocess(images)
   with pytest.raises(ValueError, match=match):
-    feats.make_feature_fn({})(images)
+    inception_feature_fn({})(images)
 
 
 def test_feature_fn_end_to_end_matches_numpy_reference(tmp_path):
@@ -70,7 +71,7 @@ def test_feature_fn_end_to_end_matches_numpy_reference(tmp_path):
   (ToTensor, F.interpolate bilinear, 2x - 1, FIDInceptionV3)."""
   state = ref.random_state(expected_shapes(), seed=3)
   np.savez(tmp_path / 'w.npz', **state)
-  feature_fn = feats.make_feature_fn(load_inception_params(str(tmp_path / 'w.npz')))
+  feature_fn = inception_feature_fn(load_inception_params(str(tmp_path / 'w.npz')))
   images = np.random.default_rng(4).integers(0, 256, (2, 32, 32, 3), dtype=np.uint8)
   pool, logits = feature_fn(images)
   assert pool.shape == (2, 2048) and logits.shape == (2, 1008)

@@ -5,6 +5,8 @@ import numpy as np
 
 from experiments.configs.autoencoder import conv_digits, mlp_moons
 from gdm.data.source import DatasetInfo
+from gdm.models import autoencoder
+from gdm.train.config import parse_run
 from tests.helpers import random_like
 
 MOONS = DatasetInfo('moons', (2,), 'vector')
@@ -18,6 +20,11 @@ KEY = jax.random.key(0, impl='rbg')
 
 def rbg(seed):
   return jax.random.key(seed, impl='rbg')
+
+
+def typed(config):
+  """The parsed RunConfig of a config dict (what the family's functions take)."""
+  return parse_run(config, autoencoder.FAMILY.config)
 
 
 def mlp_config(**model):

@@ -5,19 +5,22 @@ import numpy as np
 import pytest
 
 from gdm.data.source import DatasetInfo
-from gdm.models import autoencoder as ae
+from gdm.models import autoencoder
+from gdm.models.autoencoder import family as ae
+from gdm.models.autoencoder import nets
 from gdm.objectives import corruption as corruption_lib
 
 from tests.models.ae_reference import (
     MOONS, DIGITS, PIXELS, KEY, rbg, mlp_config, conv_config, stacked_config, moons_batch,
-    digits_batch, init, loss_of, apply_fn, _np, np_mlp_reconstruct, np_stacked_reconstruct,
+    digits_batch, init, loss_of, typed, apply_fn, _np, np_mlp_reconstruct,
+    np_stacked_reconstruct,
     np_sum_sq)
 
 
 # ---------------------------------------------------------------- shapes
 
 def test_mlp_param_shapes():
-  model = ae.make(mlp_config(), MOONS)
+  model = autoencoder.FAMILY.model(mlp_config(), MOONS)
   params, model_state = jax.eval_shape(model.init, KEY, moons_batch())
   assert model_state == {}
   assert [p.name for p in model.players] == ['model']
@@ -33,7 +36,7 @@ def test_mlp_param_shapes():
 
 
 def test_conv_param_shapes():
-  model = ae.make(conv_config(), DIGITS)
+  model = autoencoder.FAMILY.model(conv_config(), DIGITS)
   params, _ = jax.eval_shape(model.init, KEY, digits_batch())
   assert all(a.dtype == jnp.float32 for a in jax.tree.leaves(params))
   shapes = jax.tree.map(lambda a: a.shape, params['model'])
@@ -47,7 +50,7 @@ def test_conv_param_shapes():
 
 
 def test_stacked_param_shapes():
-  model = ae.make(stacked_config(), MOONS)
+  model = autoencoder.FAMILY.model(stacked_config(), MOONS)
   params, _ = jax.eval_shape(model.init, KEY, moons_batch())
   assert [p.name for p in model.players] == ['layer0', 'layer1', 'layer2']
   shapes = jax.tree.map(lambda a: a.shape, params)
@@ -63,7 +66,7 @@ def test_stacked_param_shapes():
 def test_conv_output_shape_equals_input(size, channels_in):
   c = conv_config()
   info = DatasetInfo('img', (size, size, channels_in), 'image')
-  (layer,) = ae.build_layers(c.model, info, jnp.float32)
+  (layer,) = nets.build_layers(typed(c).model, info, jnp.float32)
   x = jax.ShapeDtypeStruct((3, size, size, channels_in), jnp.float32)
   out = jax.eval_shape(lambda x: layer.apply(layer.init(KEY, x), x), x)
   assert out.shape == (3, size, size, channels_in)
@@ -74,11 +77,11 @@ def test_conv_output_shape_equals_input(size, channels_in):
 def test_conv_size_not_divisible_raises():
   c = conv_config(channels=(8, 16, 32))          # needs a multiple of 8
   with pytest.raises(ValueError, match=r'image size 12 is not divisible by 2\*\*3'):
-    ae.make(c, DatasetInfo('img', (12, 12, 1), 'image'))
+    autoencoder.FAMILY.model(c, DatasetInfo('img', (12, 12, 1), 'image'))
 
 
 def test_real_init():
-  model = ae.make(stacked_config(hidden=(8,)), MOONS)
+  model = autoencoder.FAMILY.model(stacked_config(hidden=(8,)), MOONS)
   batch = moons_batch()
   params, ms = jax.jit(model.init)(KEY, batch)
   assert ms == {}
@@ -99,7 +102,7 @@ def test_real_init():
 # ---------------------------------------------------------------- losses
 
 def test_mlp_loss_matches_numpy():
-  model = ae.make(mlp_config(), MOONS)
+  model = autoencoder.FAMILY.model(mlp_config(), MOONS)
   batch = moons_batch(n=16)
   params, _ = init(model, batch)
   loss, (metrics, ms) = loss_of(model, params, batch, KEY)
@@ -112,10 +115,10 @@ def test_mlp_loss_matches_numpy():
 
 def test_conv_loss_matches_module_apply():
   c = conv_config()
-  model = ae.make(c, DIGITS)
+  model = autoencoder.FAMILY.model(c, DIGITS)
   batch = digits_batch()
   params, _ = init(model, batch)
-  (layer,) = ae.build_layers(c.model, DIGITS, jnp.float32)
+  (layer,) = nets.build_layers(typed(c).model, DIGITS, jnp.float32)
   p, x = params['model'], batch['x']
   recon = apply_fn(layer, 'decode')(p, apply_fn(layer, 'encode')(p, x))
   per = np_sum_sq(recon, x)
@@ -127,10 +130,10 @@ def test_conv_loss_matches_module_apply():
 def test_bce_loss_matches_numpy():
   c = conv_config(loss='bce')
   c.data.scale = 'zero_one'
-  model = ae.make(c, DIGITS)
+  model = autoencoder.FAMILY.model(c, DIGITS)
   batch = {'x': (digits_batch()['x'] + 1) / 2}
   params, _ = init(model, batch)
-  (layer,) = ae.build_layers(c.model, DIGITS, jnp.float32)
+  (layer,) = nets.build_layers(typed(c).model, DIGITS, jnp.float32)
   logits = _np(apply_fn(layer)(params['model'], batch['x']))
   x = _np(batch['x'])
   p = 1 / (1 + np.exp(-logits))
@@ -148,11 +151,11 @@ def test_denoising_loss_corrupts_input_not_target(kind):
   else:
     c, info, batch = conv_config(corruption='masking', noise_level=0.5), DIGITS, digits_batch()
     low = -1.0                              # images in [-1, 1]: masking writes -1
-  model = ae.make(c, info)
+  model = autoencoder.FAMILY.model(c, info)
   params, _ = init(model, batch)
   # Larger weights than at init, so that the reconstruction depends visibly on the input.
   params = jax.tree.map(lambda a: 1.8 * a, params)
-  (layer,) = ae.build_layers(c.model, info, jnp.float32)
+  (layer,) = nets.build_layers(typed(c).model, info, jnp.float32)
   fwd = apply_fn(layer)
   x = batch['x']
   flat = (lambda a: a.reshape(a.shape[0], -1)) if kind == 'mlp' else (lambda a: a)
@@ -192,7 +195,7 @@ def test_evaluate_per_example_and_mse(kind):
   else:
     c, info, batch = (stacked_config() if kind == 'stacked' else mlp_config()), MOONS, \
         moons_batch(n=5)
-  model = ae.make(c, info)
+  model = autoencoder.FAMILY.model(c, info)
   params, ms = init(model, batch)
   out = jax.jit(model.evaluate)(params, ms, batch, KEY)
   for k, v in out.items():
@@ -203,7 +206,7 @@ def test_evaluate_per_example_and_mse(kind):
   elif kind == 'stacked':
     recon = np_stacked_reconstruct(jax.tree.map(_np, params), x)
   else:
-    (layer,) = ae.build_layers(c.model, info, jnp.float32)
+    (layer,) = nets.build_layers(typed(c).model, info, jnp.float32)
     recon = _np(apply_fn(layer)(params['model'], batch['x']))
   np.testing.assert_allclose(out['mse'], ((recon - x) ** 2).reshape(5, -1).mean(1), rtol=1e-5)
   np.testing.assert_allclose(out['loss'], np_sum_sq(recon, x), rtol=1e-5)
@@ -222,7 +225,7 @@ def test_sample_and_visualize_shapes(kind):
   else:
     c, info = (stacked_config() if kind == 'stacked' else mlp_config()), MOONS
     batch = moons_batch(n=10)
-  model = ae.make(c, info)
+  model = autoencoder.FAMILY.model(c, info)
   params, ms = init(model, batch)
   s = jax.jit(model.sample, static_argnums=3)(params, ms, KEY, 6, batch)
   assert s.shape == (6,) + info.shape and s.dtype == jnp.float32
@@ -237,7 +240,7 @@ def test_sample_and_visualize_shapes(kind):
 def test_bce_sample_is_a_probability():
   config = mlp_config(loss='bce')
   config.data.scale = 'zero_one'
-  model = ae.make(config, PIXELS)
+  model = autoencoder.FAMILY.model(config, PIXELS)
   batch = {'x': jnp.asarray(np.random.default_rng(0).uniform(size=(10, 2, 1, 1)), jnp.float32)}
   params, ms = init(model, batch)
   params = jax.tree.map(lambda a: 5 * a, params)       # logits far from 0
@@ -249,7 +252,7 @@ def test_bce_sample_is_a_probability():
 
 def _one_line_error(config, info) -> str:
   with pytest.raises(ValueError) as e:
-    ae.make(config, info)
+    autoencoder.FAMILY.model(config, info)
   msg = str(e.value)
   assert '\n' not in msg, msg
   return msg
@@ -261,7 +264,7 @@ def test_bce_on_minus_one_one_images_raises():
   # Allowed with zero_one scaling or binarized data.
   c = conv_config(loss='bce')
   c.data.binarize = 'dynamic'
-  ae.make(c, DIGITS)
+  autoencoder.FAMILY.model(c, DIGITS)
 
 
 def test_conv_on_vectors_raises():
@@ -293,14 +296,14 @@ def test_unknown_kind_loss_corruption_raise():
 
 def test_value_bounds():
   c = conv_config()
-  assert ae.value_bounds(c.data, DIGITS) == (-1.0, 1.0)
+  assert ae.value_bounds(typed(c).data, DIGITS) == (-1.0, 1.0)
   c.data.scale = 'zero_one'
-  assert ae.value_bounds(c.data, DIGITS) == (0.0, 1.0)
+  assert ae.value_bounds(typed(c).data, DIGITS) == (0.0, 1.0)
   c.data.scale = 'none'
-  assert ae.value_bounds(c.data, DIGITS) == (0.0, 255.0)
+  assert ae.value_bounds(typed(c).data, DIGITS) == (0.0, 255.0)
   c.data.binarize = 'static'
-  assert ae.value_bounds(c.data, DIGITS) == (0.0, 1.0)
-  assert ae.value_bounds(mlp_config().data, MOONS) == (0.0, 0.0)
+  assert ae.value_bounds(typed(c).data, DIGITS) == (0.0, 1.0)
+  assert ae.value_bounds(typed(mlp_config()).data, MOONS) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize('model, message', [
@@ -310,4 +313,4 @@ def test_value_bounds():
 ])
 def test_vector_data_rejects_image_only_options(model, message):
   with pytest.raises(ValueError, match=message):
-    ae.make(mlp_config(**model), MOONS)
+    autoencoder.FAMILY.model(mlp_config(**model), MOONS)

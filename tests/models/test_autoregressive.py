@@ -27,7 +27,7 @@ def _model(shape, kind='image', binarize='static', **model):
   config.data.binarize = binarize
   config.model = common.model_config(**dict(common.SMOKE, **model))
   info = DatasetInfo('tiny', shape, kind, num_classes=3)
-  m = autoregressive.make(config, info)
+  m = autoregressive.FAMILY.model(config, info)
   batch = {'x': jnp.zeros((1,) + shape) - (binarize == 'none' and kind == 'image'),
            'y': jnp.zeros((1,), jnp.int32)}
   params, _ = jax.eval_shape(m.init, jax.random.key(0), batch)

@@ -34,7 +34,7 @@ def test_ddpm_unet_has_35_7m_parameters():
 def toy_model(**model):
   config = ddpm_toy.get_config('smoke')
   config.model.update(model)
-  m = diffusion.make(config, TOY)
+  m = diffusion.FAMILY.model(config, TOY)
   batch = {'x': jnp.asarray(np.random.default_rng(0).normal(size=(16, 2)), jnp.float32),
            'y': jnp.arange(16, dtype=jnp.int32) % 8}
   params, state = jax.eval_shape(m.init, KEY, batch)
@@ -113,7 +113,7 @@ def test_super_resolution_conditioning_and_mode():
                              atol=1e-5)
   config = sr_cifar10.get_config('smoke')
   info = DatasetInfo('cifar10', (8, 8, 3), 'image', num_classes=10)
-  m = diffusion.make(config, info)
+  m = diffusion.FAMILY.model(config, info)
   batch = {'x': x, 'y': jnp.zeros((2,), jnp.int32)}
   params = random_like(jax.eval_shape(m.init, KEY, batch)[0], np.random.default_rng(1))
   out = jax.jit(m.modes['super_resolution'])(params, {}, batch, KEY)

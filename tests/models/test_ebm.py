@@ -43,7 +43,7 @@ def random_state(model, batch, seed=0):
 
 def test_loss_is_cd_plus_regulariser_with_constant_negatives():
   config = toy_config(alpha=0.3)
-  model = ebm.make(config, TOY)
+  model = ebm.FAMILY.model(config, TOY)
   batch = {'x': jnp.asarray(np.random.default_rng(1).normal(size=(16, 2)), jnp.float32),
            'y': jnp.zeros((16,), jnp.int32)}
   params, state = random_state(model, batch)
@@ -106,7 +106,7 @@ def test_spectral_norm_power_iteration_finds_the_top_singular_value():
 
 
 def test_resnet_train_step_advances_spectral_norm_and_stays_in_range():
-  model = ebm.make(image_config(), IMAGES)
+  model = ebm.FAMILY.model(image_config(), IMAGES)
   batch = {'x': jnp.asarray(np.random.default_rng(2).uniform(-1, 1, (16, 8, 8, 1)),
                             jnp.float32)}
   params, state = random_state(model, batch)
@@ -120,7 +120,7 @@ def test_resnet_train_step_advances_spectral_norm_and_stays_in_range():
 
 def test_class_conditional_energy():
   config = toy_config(conditional=True)
-  model = ebm.make(config, TOY)
+  model = ebm.FAMILY.model(config, TOY)
   rng = np.random.default_rng(2)
   y = jnp.asarray(np.arange(16) % 8, jnp.int32)
   batch = {'x': jnp.asarray(rng.normal(size=(16, 2)), jnp.float32), 'y': y}
@@ -142,7 +142,7 @@ def test_class_conditional_energy():
   cond = jax.jit(model.modes['conditional'])(params, state, batch, KEY)
   assert cond['samples'].shape == (64, 2)
   np.testing.assert_array_equal(cond['labels'], np.repeat(np.arange(8), 8))
-  assert 'conditional' not in ebm.make(toy_config(), TOY).modes
+  assert 'conditional' not in ebm.FAMILY.model(toy_config(), TOY).modes
 
 
 def quadratic_tools(center, is_image=True, num_classes=0):

@@ -9,6 +9,7 @@ import jax
 import numpy as np
 
 from experiments.configs.ebm import toy
+from experiments.families import FAMILIES
 from gdm.train import experiment, loop
 from gdm.train.evaluation import Evaluator
 from tests.helpers import flat, read_checkpoint
@@ -19,7 +20,7 @@ ONE = jax.devices()[:1]
 def test_replay_buffer_is_checkpointed_and_resume_is_identical(tmp_path):
   config = toy.get_config('smoke')
   config.train.update(num_steps=8, checkpoint_every=4, eval_every=0, sample_every=0)
-  full = loop.train_and_evaluate(config, str(tmp_path / 'full'), 'ebm', ONE)
+  full = loop.train_and_evaluate(config, str(tmp_path / 'full'), FAMILIES['ebm'], ONE)
 
   # Each checkpoint holds the buffer as the chains left it.
   saved = [read_checkpoint(str(tmp_path / 'full'), s)['model_state']['buffer']['x']
@@ -30,7 +31,7 @@ def test_replay_buffer_is_checkpointed_and_resume_is_identical(tmp_path):
   part = str(tmp_path / 'part')     # what a kill after step 4 leaves
   shutil.copytree(tmp_path / 'full', part)
   shutil.rmtree(os.path.join(part, 'checkpoints', '8'))
-  resumed = loop.train_and_evaluate(config, part, 'ebm', ONE)
+  resumed = loop.train_and_evaluate(config, part, FAMILIES['ebm'], ONE)
   for k, v in flat(full.model_state).items():
     np.testing.assert_array_equal(v, flat(resumed.model_state)[k], err_msg=k)
   chex.assert_trees_all_equal(full.params, resumed.params)
@@ -38,7 +39,7 @@ def test_replay_buffer_is_checkpointed_and_resume_is_identical(tmp_path):
   chex.assert_trees_all_equal(full.ema_params, resumed.ema_params)
 
   # A launcher mode on the resumed run: --mode=denoise writes its arrays.
-  exp = experiment.build(config, part, 'ebm', ONE)
+  exp = experiment.build(config, part, FAMILIES['ebm'], ONE)
   path = Evaluator(exp).write_mode(resumed, 'denoise')
   out = np.load(path)
   assert path.endswith('denoise_8.npz') and out['restored'].shape == out['x'].shape == (16, 2)
@@ -52,7 +53,7 @@ def test_short_training_ranks_data_above_uniform_noise(tmp_path):
   config.model.update(hidden=(64, 64), sgld_steps=10, buffer_size=1024)
   config.train.update(num_steps=300, batch_size=64)
   config.eval.batch_size = 256
-  exp = experiment.build(config, str(tmp_path), 'ebm', ONE)
+  exp = experiment.build(config, str(tmp_path), FAMILIES['ebm'], ONE)
   state, _ = exp.restore_or_init()
   ood = jax.jit(exp.model.modes['ood'])
   batch = exp.prepare(exp.eval_source[np.arange(256)], exp.base_key, False)

@@ -33,7 +33,7 @@ def image_config(kind, **model):
 
 def random_model(config, info, batch, seed=0):
   """The model and random (not identity-initialised) params for it."""
-  model = flow.make(config, info)
+  model = flow.FAMILY.model(config, info)
   shapes = jax.eval_shape(model.init, KEY, batch)[0]
   return model, random_like(shapes, np.random.default_rng(seed))
 
@@ -74,7 +74,7 @@ def test_flow_on_the_gaussian_toy_reaches_its_entropy():
   config.train.optimizer.learning_rate = 3e-2
   train = toy.make_source('gaussian', 'train', 4096)
   test = toy.make_source('gaussian', 'test', 8192)
-  model = flow.make(config, train.info)
+  model = flow.FAMILY.model(config, train.info)
   params, ms = jax.jit(model.init)(KEY, {'x': train.x})
   opt = optax.adam(3e-2)
   loss_fn = model.players[0].loss_fn
@@ -111,6 +111,6 @@ def test_modes_sampling_and_temperature():
                                                                  (8,) + IMAGES.shape), atol=1e-5)
   assert not np.allclose(temp['samples'][-1, 0], temp['samples'][-1, 1])
   config.sample.temperature = 0.0
-  model = flow.make(config, IMAGES)
+  model = flow.FAMILY.model(config, IMAGES)
   s = jax.jit(model.sample, static_argnums=3)(params, {}, KEY, 2, batch)
   np.testing.assert_allclose(s, temp['samples'][0, :2], atol=1e-5)

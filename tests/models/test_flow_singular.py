@@ -27,5 +27,5 @@ def test_singular_1x1_conv_is_named_by_check_params_and_by_the_trainer():
   exp = types.SimpleNamespace(model=model)
   assert 'singular invertible 1x1' in loop._diagnosis(exp, types.SimpleNamespace(params=broken))
   assert loop._diagnosis(exp, types.SimpleNamespace(params=params)) == ''
-  lu_model = flow.make(image_config('glow', lu=True), IMAGES)
+  lu_model = flow.FAMILY.model(image_config('glow', lu=True), IMAGES)
   assert lu_model.check_params is not None   # LU weights have no kernel_1x1: always passes

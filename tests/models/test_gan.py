@@ -34,7 +34,7 @@ def setup(config, info=RING, batch=None):
   """Model and random params (flax's initialisers take seconds to compile on CPU). Tests
   run the functions eagerly: small ops compile once and are reused across configs, where a
   jit would compile every config anew."""
-  model = gan.make(config, info)
+  model = gan.FAMILY.model(config, info)
   batch = toy_batch() if batch is None else batch
   params, model_state = random_like(jax.eval_shape(model.init, KEY, batch),
                                     np.random.default_rng(0))
@@ -184,7 +184,7 @@ def test_image_modes_have_grid_shapes():
   info = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10)
   config = toy_config(kind='dcgan', g_channels=(4, 4), d_channels=(4, 4), conditioning='acgan',
                       info_categorical=3, info_continuous=1)
-  model = gan.make(config, info)
+  model = gan.FAMILY.model(config, info)
   batch = {'x': jnp.zeros((4, 8, 8, 1)), 'y': jnp.arange(4)}
   params = jax.eval_shape(model.init, KEY, batch)[0]
   assert set(model.modes) == {'interpolate', 'arithmetic', 'conditional', 'codes'}

@@ -3,7 +3,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gdm.models import autoencoder as ae
+from gdm.models import autoencoder
+from gdm.models.autoencoder import family as ae
+from gdm.models.autoencoder import nets
 from gdm.train import state as state_lib
 from gdm.train.step import make_train_step
 
@@ -22,7 +24,7 @@ def _changed(before, after):
 
 def _stacked_run(finetune, S=2):
   c = stacked_config(stage_steps=S, finetune=finetune, hidden=(8,))   # 2 -> 8 -> 1
-  model = ae.make(c, MOONS)
+  model = autoencoder.FAMILY.model(c, MOONS)
   batch = moons_batch(n=32)
   params, ms = init(model, batch)
   state = state_lib.create(params, ms, {p.name: p.optimizer for p in model.players})
@@ -74,7 +76,7 @@ def test_stacked_greedy_losses_with_bce():
   # reconstruct real-valued codes, always with squared error.
   config = stacked_config(hidden=(8,), loss='bce', stage_steps=5)
   config.data.scale = 'zero_one'
-  model = ae.make(config, PIXELS)
+  model = autoencoder.FAMILY.model(config, PIXELS)
   x = np.random.default_rng(3).uniform(size=(8, 2)).astype(np.float32)
   batch = {'x': jnp.asarray(x.reshape(8, 2, 1, 1))}
   params, _ = init(model, batch)
@@ -95,7 +97,7 @@ def test_stacked_greedy_losses_with_bce():
 def test_stacked_without_finetune_stops_after_the_greedy_stages():
   # (The step honouring `active` is covered by test_stacked_greedy_stages_then_finetune.)
   c = stacked_config(hidden=(8,), stage_steps=3, finetune=False)
-  model = ae.make(c, MOONS)
+  model = autoencoder.FAMILY.model(c, MOONS)
   active = [[bool(p.active(jnp.int32(s))) for p in model.players] for s in range(9)]
   assert active == [[True, False]] * 3 + [[False, True]] * 3 + [[False, False]] * 3
 
@@ -103,6 +105,6 @@ def test_stacked_without_finetune_stops_after_the_greedy_stages():
 def test_stacked_default_stage_steps_split_num_steps():
   c = stacked_config()                   # smoke: 8 steps, 3 layers + finetune -> 2 each
   c.model.hidden = (8,)                  # 2 layers + finetune: 8 // 3 = 2 steps per stage
-  model = ae.make(c, MOONS)
+  model = autoencoder.FAMILY.model(c, MOONS)
   active = [[bool(p.active(jnp.int32(s))) for p in model.players] for s in range(8)]
   assert active == [[True, False]] * 2 + [[False, True]] * 2 + [[True, True]] * 4

@@ -29,7 +29,7 @@ def digits_batch(n=4, seed=0):
 
 
 def setup(config, info, batch):
-  model = vae.make(config, info)
+  model = vae.FAMILY.model(config, info)
   params, ms = jax.jit(model.init)(KEY, batch)
   return model, params, ms
 
@@ -138,7 +138,7 @@ def test_modes_on_images_and_vectors():
 
 def _error(config, info):
   with pytest.raises(ValueError) as e:
-    vae.make(config, info)
+    vae.FAMILY.model(config, info)
   assert '\n' not in str(e.value)
   return str(e.value)
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from experiments.configs.vqvae import digits
+from experiments.families import FAMILIES
 from gdm.data.source import DatasetInfo
-from gdm.models import vqvae
+from gdm.models import vqvae, vqvae_prior
 from gdm.nn import vector_quantizer as vq
 from gdm.train import state as state_lib
 from gdm.train.step import make_train_step
@@ -77,7 +78,7 @@ def np_perplexity(codes):
 @pytest.mark.parametrize('ema', [False, True])
 def test_structure_and_loss_match_reference(ema):
   c = config(ema_codebook=ema, dead_code_threshold=0.0)
-  model = vqvae.make(c, DIGITS)
+  model = vqvae_prior.FAMILY.model(c, DIGITS)
   batch = batch_of()
   shapes, ms_shapes = jax.eval_shape(model.init, KEY, batch)
   assert set(shapes['model']) == ({'encoder', 'decoder'} | (set() if ema else {'codebook'}))
@@ -107,7 +108,7 @@ def test_structure_and_loss_match_reference(ema):
 def test_decoder_gradient_reaches_the_encoder_through_the_quantizer():
   # beta = 0 and an EMA codebook: the encoder's only gradient is the straight-through one.
   c = config(ema_codebook=True, commitment_cost=0.0, dead_code_threshold=0.0)
-  model = vqvae.make(c, DIGITS)
+  model = vqvae_prior.FAMILY.model(c, DIGITS)
   batch = batch_of()
   params, ms = init(model, c, batch, ema=True)
   grads = jax.jit(jax.grad(lambda p: model.players[0].loss_fn(p, ms, batch, KEY, 0)[0]))(
@@ -116,7 +117,7 @@ def test_decoder_gradient_reaches_the_encoder_through_the_quantizer():
 
 
 def _train(c, ema, steps):
-  model = vqvae.make(c, DIGITS)
+  model = vqvae_prior.FAMILY.model(c, DIGITS)
   batch = batch_of(8)
   params, ms = init(model, c, batch, ema)
   state = state_lib.create(params, ms, {p.name: p.optimizer for p in model.players})
@@ -151,7 +152,7 @@ def test_train_step_trains_the_codebook_parameter_without_ema():
 
 def test_evaluate_sample_visualize_and_modes():
   c = config(ema_codebook=True)
-  model = vqvae.make(c, DIGITS)
+  model = vqvae_prior.FAMILY.model(c, DIGITS)
   batch = batch_of(6)
   params, ms = init(model, c, batch, ema=True)
   codes, per_example, recon, _ = reference(c, params, ms, batch['x'])
@@ -198,7 +199,7 @@ def test_evaluate_sample_visualize_and_modes():
 ])
 def test_bad_config_raises_one_line(model, info, message):
   with pytest.raises(ValueError, match=message) as e:
-    vqvae.make(config(**model), info)
+    vqvae_prior.FAMILY.model(config(**model), info)
   assert '\n' not in str(e.value)
 
 
@@ -207,7 +208,7 @@ def test_smoke_config_trains_and_checkpoints_the_codebook(tmp_path):
   from gdm.train.writer import read_metrics
   c = digits.get_config('smoke')
   c.train.num_steps = c.train.checkpoint_every = 4
-  state = loop.train_and_evaluate(c, str(tmp_path), 'vqvae', jax.devices()[:1])
+  state = loop.train_and_evaluate(c, str(tmp_path), FAMILIES['vqvae'], jax.devices()[:1])
   assert int(state.step) == 4 and int(state.model_state['quantizer']['updates']) == 4
   saved = read_checkpoint(str(tmp_path), 4)['model_state']['quantizer']
   jax.tree.map(np.testing.assert_array_equal, saved, jax.device_get(
@@ -221,4 +222,4 @@ def test_prior_workdir_must_be_a_trained_prior(tmp_path):
   info = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10)
   config.model.prior_workdir = str(tmp_path / 'missing')
   with pytest.raises(ValueError, match='prior_workdir=.*does not exist'):
-    vqvae.make(config, info)
+    vqvae_prior.FAMILY.model(config, info)

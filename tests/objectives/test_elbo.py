@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from gdm.objectives import elbo as E
-from gdm.objectives.likelihoods import gaussian_log_prob
+from gdm.objectives.decoder_likelihoods import gaussian_log_prob
 
 # 'rbg' keys: XLA:CPU compiles the default threefry generator slowly; the bounds are
 # key-agnostic.

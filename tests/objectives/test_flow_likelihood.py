@@ -9,7 +9,7 @@ import numpy as np
 from experiments.configs.flow import glow_digits, nice_mnist
 from gdm.data.source import DatasetInfo
 from gdm.models import flow
-from gdm.objectives import likelihood as lik
+from gdm.objectives import flow_likelihood as lik
 
 KEY = jax.random.key(0, impl='rbg')
 TINY = DatasetInfo('tiny', (2, 2, 1), 'image')
@@ -34,7 +34,7 @@ def _identity_model(config):
   """NICE starts as the identity (zero-initialised coupling outputs and rescaling)."""
   config.model.update(num_layers=2, hidden=(4,))
   config.data.num_examples = 0
-  return flow.make(config, TINY)
+  return flow.FAMILY.model(config, TINY)
 
 
 def test_bpd_with_uniform_dequantization_and_logit_by_hand():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gdm.objectives import likelihoods as L
+from gdm.objectives import decoder_likelihoods as L
 from gdm.objectives import logistic_mixture as lm
 
 K = 3

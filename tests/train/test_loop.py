@@ -9,6 +9,7 @@ import jax
 import numpy as np
 import pytest
 
+from experiments.families import FAMILIES
 from gdm.train import experiment, loop
 from gdm.train.writer import read_metrics
 from tests.helpers import flat, read_checkpoint, tiny_config
@@ -23,14 +24,14 @@ def losses(workdir):
 def test_resume_after_kill_is_bit_identical(tmp_path):
   config = tiny_config(num_steps=12, checkpoint_every=4, log_every=2, eval_every=0,
                        sample_every=0)
-  full = loop.train_and_evaluate(config, str(tmp_path / 'full'), 'autoencoder', ONE)
+  full = loop.train_and_evaluate(config, str(tmp_path / 'full'), FAMILIES['autoencoder'], ONE)
 
   # What a kill at step ~10 leaves: checkpoints 4 and 8, an unfinished save of 12.
   part = str(tmp_path / 'part')
   shutil.copytree(tmp_path / 'full', part)
   shutil.rmtree(os.path.join(part, 'checkpoints', '12'))
   os.makedirs(os.path.join(part, 'checkpoints', '12.orbax-checkpoint-tmp'))
-  resumed = loop.train_and_evaluate(config, part, 'autoencoder', ONE)
+  resumed = loop.train_and_evaluate(config, part, FAMILIES['autoencoder'], ONE)
   for k, v in flat(full.params).items():
     np.testing.assert_array_equal(v, flat(resumed.params)[k], err_msg=k)
   chex.assert_trees_all_equal(full.ema_params, resumed.ema_params)
@@ -45,10 +46,10 @@ def test_resume_after_kill_is_bit_identical(tmp_path):
 def test_preemption_saves_and_resume_matches(tmp_path, monkeypatch):
   config = tiny_config(num_steps=12, checkpoint_every=8, log_every=2, eval_every=0,
                        sample_every=0, steps_per_call=2)
-  full = loop.train_and_evaluate(config, str(tmp_path / 'full'), 'autoencoder', ONE)
+  full = loop.train_and_evaluate(config, str(tmp_path / 'full'), FAMILIES['autoencoder'], ONE)
 
   workdir = str(tmp_path / 'pre')
-  exp = experiment.build(config, workdir, 'autoencoder', ONE)
+  exp = experiment.build(config, workdir, FAMILIES['autoencoder'], ONE)
   train_batch = exp.train_batch
 
   def batch_then_sigterm(start, count):
@@ -62,7 +63,7 @@ def test_preemption_saves_and_resume_matches(tmp_path, monkeypatch):
   assert exp.checkpointer.latest_step() == 6
   assert signal.getsignal(signal.SIGTERM) is not None   # handler restored
   monkeypatch.undo()
-  resumed = loop.train_and_evaluate(config, workdir, 'autoencoder', ONE)
+  resumed = loop.train_and_evaluate(config, workdir, FAMILIES['autoencoder'], ONE)
   chex.assert_trees_all_equal(full.params, resumed.params)
 
 
@@ -70,8 +71,8 @@ def test_one_and_eight_devices_agree(tmp_path):
   assert len(jax.devices()) == 8
   config = tiny_config(num_steps=6, log_every=1, eval_every=3, sample_every=0,
                        checkpoint_every=6)
-  one = loop.train_and_evaluate(config, str(tmp_path / 'one'), 'autoencoder', ONE)
-  eight = loop.train_and_evaluate(config, str(tmp_path / 'eight'), 'autoencoder')
+  one = loop.train_and_evaluate(config, str(tmp_path / 'one'), FAMILIES['autoencoder'], ONE)
+  eight = loop.train_and_evaluate(config, str(tmp_path / 'eight'), FAMILIES['autoencoder'])
   chex.assert_trees_all_close(one.params, eight.params, rtol=1e-4, atol=1e-5)
   l1, l8 = read_metrics(str(tmp_path / 'one')), read_metrics(str(tmp_path / 'eight'))
   for a, b in zip(l1, l8):
@@ -83,7 +84,7 @@ def test_one_and_eight_devices_agree(tmp_path):
 
 def test_train_step_compiles_once(tmp_path):
   config = tiny_config(num_steps=4)
-  exp = experiment.build(config, str(tmp_path), 'autoencoder', ONE)
+  exp = experiment.build(config, str(tmp_path), FAMILIES['autoencoder'], ONE)
   state, _ = exp.restore_or_init()
   train_step = loop.compile_train_step(exp)
   for s in range(4):
@@ -94,7 +95,7 @@ def test_train_step_compiles_once(tmp_path):
 def test_nonfinite_losses_stop_the_run_and_keep_the_checkpoint(tmp_path):
   config = tiny_config(num_steps=40, checkpoint_every=4, max_nonfinite=3, eval_every=0,
                        sample_every=0, log_every=1)
-  exp = experiment.build(config, str(tmp_path), 'autoencoder', ONE)
+  exp = experiment.build(config, str(tmp_path), FAMILIES['autoencoder'], ONE)
   player = exp.model.players[0]
 
   def nan_from_step_9(params, model_state, batch, key, step):

@@ -7,6 +7,8 @@ import pytest
 from experiments.configs.autoencoder import conv_digits, mlp_moons
 from gdm.data.source import DatasetInfo
 from gdm.models import autoencoder as ae
+from gdm.models.autoencoder import nets
+from gdm.train.config import parse_run
 from gdm.train import state as state_lib
 from gdm.train.step import make_train_step
 
@@ -25,7 +27,7 @@ def setup(kind, dtype, n=4):
   config.train.compute_dtype = dtype
   rng = np.random.default_rng(0)
   batch = {'x': jnp.asarray(rng.uniform(-1, 1, size=(n,) + info.shape), jnp.float32)}
-  model = ae.make(config, info)
+  model = ae.FAMILY.model(config, info)
   shapes, ms = jax.eval_shape(model.init, KEY, batch)
   params = jax.tree.map(lambda a: jnp.asarray(rng.normal(size=a.shape) / np.sqrt(
       max(np.prod(a.shape[:-1]), 1)), a.dtype), shapes)
@@ -107,7 +109,7 @@ def test_bf16_loss_is_float32_and_close_to_float32_loss(kind):
 @pytest.mark.parametrize('kind', ['mlp', 'conv'])
 def test_code_is_computed_in_bf16(kind):
   config, info, _, params, _, batch = setup(kind, 'bfloat16')
-  (layer,) = ae.build_layers(config.model, info, jnp.bfloat16)
+  (layer,) = nets.build_layers(parse_run(config, ae.FAMILY.config).model, info, jnp.bfloat16)
   x = batch['x'].reshape(len(batch['x']), -1) if kind == 'mlp' else batch['x']
   code = jax.eval_shape(lambda p, x: layer.apply({'params': p}, x, method='encode'),
                         params['model'], x)

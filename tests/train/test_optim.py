@@ -7,15 +7,13 @@ import numpy as np
 import optax
 import pytest
 
-from experiments.configs.default import optimizer_config
-from gdm.train.optim import (OPTIMIZERS, SCHEDULES, check_optimizer_config, make_optimizer,
+from gdm.train.optim import (OPTIMIZERS, SCHEDULES, OptimizerConfig, make_optimizer,
                              make_schedule)
+from gdm.utils import schema
 
 
 def opt_config(**kw):
-  c = optimizer_config()
-  c.update(kw)
-  return c
+  return OptimizerConfig(**kw)
 
 
 def _hand_lr(schedule, lr, warmup, num_steps, end_factor, s):
@@ -159,16 +157,14 @@ def test_names():
     (dict(end_factor=-0.5), ['end_factor=-0.5']),
 ])
 def test_bad_values_raise_one_line_errors(kw, needles):
-  for fn in (lambda: check_optimizer_config(opt_config(**kw)),
-             lambda: make_optimizer(opt_config(**kw), 10)):
-    with pytest.raises(ValueError) as e:
-      fn()
-    msg = str(e.value)
-    assert '\n' not in msg
-    for n in needles:
-      assert n in msg, (n, msg)
+  with pytest.raises(ValueError) as e:
+    schema.parse(OptimizerConfig, kw, 'train.optimizer.')
+  msg = str(e.value)
+  assert '\n' not in msg
+  for n in needles:
+    assert n in msg, (n, msg)
 
 
-def test_where_names_the_section():
+def test_the_message_names_the_section_it_is_in():
   with pytest.raises(ValueError, match=r'model\.disc_opt\.name'):
-    make_optimizer(opt_config(name='rmsprop'), 10, where='model.disc_opt')
+    schema.parse(OptimizerConfig, {'name': 'rmsprop'}, 'model.disc_opt.')

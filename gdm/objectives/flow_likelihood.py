@@ -8,18 +8,18 @@ dequantization replaces it with learned noise u ~ q(u | k) on the integer pixels
                                                    only when q is the true posterior)
 The logit transform (RealNVP) maps [0, 1] data to R first: y = logit(alpha + (1 - 2 alpha) x)
 and adds its log-Jacobian, so the nll stays the density of x itself. Bits/dim then follow
-gdm.metrics.likelihood: bpd = (nll + D log(256 / range)) / (D ln 2), as in the papers.
+gdm.metrics.bits_per_dim: bpd = (nll + D log(256 / range)) / (D ln 2), as in the papers.
 """
+import dataclasses
 import math
 
 import jax
 import jax.numpy as jnp
-import ml_collections
 
 from gdm.data.preprocess import data_range, to_uint8
 from gdm.data.source import DatasetInfo
 from gdm.flows.bijector import sum_except_batch
-from gdm.metrics import likelihood
+from gdm.metrics import bits_per_dim
 
 
 def logit_transform(x: jax.Array, alpha: float) -> tuple[jax.Array, jax.Array]:
@@ -39,29 +39,27 @@ def negative_log_likelihood(log_pz: jax.Array, logdet: jax.Array,
   return -(log_pz + logdet) + log_q
 
 
-def dequantized_data_config(data_config) -> ml_collections.ConfigDict:
-  """The data config whose uniform dequantization gives the values variational
+def dequantized_pixels(pixels):
+  """The pixel format whose uniform dequantization gives the values variational
   dequantization produces (k + u in the same scaled range)."""
-  out = ml_collections.ConfigDict(data_config.to_dict())
-  out.dequantize = True
-  return out
+  return dataclasses.replace(pixels, dequantize=True)
 
 
-def bpd_offset(data_config, info: DatasetInfo, variational: bool) -> float | None:
+def bpd_offset(pixels, info: DatasetInfo, variational: bool) -> float | None:
   """Nats from the flow's nll (prepared units) to 8-bit pixel units; None = no bpd."""
-  cfg = dequantized_data_config(data_config) if variational else data_config
-  return likelihood.pixel_offset(cfg, info, 'density')
+  cfg = dequantized_pixels(pixels) if variational else pixels
+  return bits_per_dim.pixel_offset(cfg, info, 'density')
 
 
-def integer_pixels(x: jax.Array, data_config) -> jax.Array:
+def integer_pixels(x: jax.Array, pixels) -> jax.Array:
   """Non-dequantized prepared images -> their pixel values k in {0..255} (float32)."""
-  return to_uint8(x, data_config).astype(jnp.float32)
+  return to_uint8(x, pixels).astype(jnp.float32)
 
 
-def add_dequantization_noise(k: jax.Array, u: jax.Array, data_config,
+def add_dequantization_noise(k: jax.Array, u: jax.Array, pixels,
                              info: DatasetInfo) -> jax.Array:
   """Pixels k plus noise u in [0, 1), scaled exactly as preprocess's uniform dequantization
   scales k + uniform noise (so the same bpd offset applies)."""
-  r = data_range(dequantized_data_config(data_config), info)
-  low = -1.0 if data_config.scale == 'minus_one_one' else 0.0
+  r = data_range(dequantized_pixels(pixels), info)
+  low = -1.0 if pixels.scale == 'minus_one_one' else 0.0
   return (k + u) * (r / 256.0) + low

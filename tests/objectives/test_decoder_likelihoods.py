@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from gdm.objectives import likelihoods as L
+from gdm.objectives import decoder_likelihoods as L
 
 
 def test_bernoulli_matches_scipy():

@@ -1,9 +1,12 @@
-"""The few things the trainer and launchers need from a model family."""
+"""The contract between a model family and the trainer: a `Model` of players and functions,
+and a `Family` that builds one from a checked config."""
 import dataclasses
 from typing import Any, Callable, Mapping
 
 import jax
 
+from gdm.data.source import DatasetInfo
+from gdm.train.config import RunConfig, parse_run
 from gdm.train.players import Player
 
 Pytree = Any
@@ -33,3 +36,18 @@ class Model:
   # parameter (e.g. a singular invertible layer) that would otherwise only show as non-finite
   # values. Called when training stops on non-finite updates, and before eval/sample modes.
   check_params: Callable[[dict], None] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Family:
+  """A model family: the dataclass of its `model` config section and its builder.
+  `make(run, info)` gets the parsed RunConfig (`run.model` an instance of `config`) and the
+  dataset's description; it may raise one-line ValueErrors about the pair."""
+  name: str
+  config: type | None
+  make: Callable[[Any, DatasetInfo], Model]
+
+  def model(self, config, info: DatasetInfo) -> Model:
+    """The Model for a config (a ConfigDict / mapping, or an already parsed RunConfig)."""
+    run = config if isinstance(config, RunConfig) else parse_run(config, self.config)
+    return self.make(run, info)

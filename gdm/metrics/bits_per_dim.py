@@ -23,6 +23,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from gdm.data.config import PixelFormat
 from gdm.data.preprocess import data_range
 from gdm.data.source import DatasetInfo
 
@@ -30,7 +31,7 @@ from gdm.data.source import DatasetInfo
 KINDS = ('discrete', 'density')
 
 
-def pixel_offset(data_config, info: DatasetInfo, kind: str) -> float | None:
+def pixel_offset(pixels: PixelFormat, info: DatasetInfo, kind: str) -> float | None:
   """Nats to add to a per-example nll to get the nll of 8-bit pixels; None = no bpd."""
   if kind not in KINDS:
     raise ValueError(f'likelihood kind {kind!r} is not one of {KINDS}')
@@ -38,9 +39,9 @@ def pixel_offset(data_config, info: DatasetInfo, kind: str) -> float | None:
     return None
   if kind == 'discrete':
     return 0.0
-  if not data_config.dequantize:
+  if not pixels.dequantize:
     return None
-  return math.prod(info.shape) * math.log(256.0 / data_range(data_config, info))
+  return math.prod(info.shape) * math.log(256.0 / data_range(pixels, info))
 
 
 def bits_per_dim(nll: jax.Array, num_dims: int, offset: float = 0.0) -> jax.Array:

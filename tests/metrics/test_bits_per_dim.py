@@ -4,18 +4,16 @@ import math
 import numpy as np
 import pytest
 
-from experiments.configs import default
+from gdm.data.config import PixelFormat
 from gdm.data.source import DatasetInfo
-from gdm.metrics import likelihood
+from gdm.metrics import bits_per_dim as likelihood
 
 CIFAR = DatasetInfo('cifar10', (32, 32, 3), 'image', num_classes=10)
 TOY = DatasetInfo('moons', (2,), 'vector')
 
 
 def data(**kw):
-  d = default.get_config().data
-  d.update(kw)
-  return d
+  return PixelFormat(**kw)
 
 
 def test_density_on_dequantized_pixels_moves_to_pixel_units():

@@ -1,0 +1,96 @@
+"""The schema of a run's config: the shared sections every family's run has, and `parse_run`.
+
+Config files (experiments/configs/) and `--config.*` flags fill an ml_collections.ConfigDict;
+`parse_run` checks all of it, the family's `model` section included, against these
+dataclasses and returns a frozen `RunConfig`. Integers use 0 (not None) for "off" so that
+`--config.KEY=VALUE` overrides keep their type.
+"""
+from typing import Any
+
+from gdm.data.config import DataConfig
+from gdm.train.optim import OptimizerConfig
+from gdm.utils import schema
+from gdm.utils.schema import choice, require, section
+
+COMPUTE_DTYPES = ('float32', 'bfloat16')
+
+
+@section
+class TrainConfig:
+  num_steps: int = 2000
+  batch_size: int = 128         # global batch, split over all devices of all processes
+  steps_per_call: int = 1       # >1: several steps per jitted call with lax.scan
+  log_every: int = 100
+  eval_every: int = 1000        # 0 = only at the end
+  checkpoint_every: int = 1000
+  keep_checkpoints: int = 3
+  sample_every: int = 1000      # image grids to WORKDIR/samples; 0 = only at the end
+  ema_decay: float = 0.999      # 0 = EMA params track params exactly
+  compute_dtype: str = 'float32'  # float32 | bfloat16 (params stay float32)
+  max_nonfinite: int = 10       # stop after this many skipped updates in a row
+  optimizer: OptimizerConfig = OptimizerConfig()
+
+  def __post_init__(self):
+    for key in ('num_steps', 'batch_size', 'steps_per_call', 'log_every', 'checkpoint_every',
+                'keep_checkpoints', 'max_nonfinite'):
+      require(getattr(self, key) >= 1, key, getattr(self, key), 'must be >= 1')
+    for key in ('eval_every', 'sample_every'):
+      require(getattr(self, key) >= 0, key, getattr(self, key), 'must be >= 0 (0 = only at '
+              'the end)')
+    for key in ('log_every', 'checkpoint_every', 'eval_every', 'sample_every'):
+      require(getattr(self, key) % self.steps_per_call == 0, key, getattr(self, key),
+              f'must be a multiple of train.steps_per_call={self.steps_per_call}')
+    require(0.0 <= self.ema_decay < 1.0, 'ema_decay', self.ema_decay, 'must be in [0, 1)')
+    choice(self.compute_dtype, COMPUTE_DTYPES, 'compute_dtype', 'compute dtype')
+
+
+@section
+class EvalConfig:
+  num_examples: int = 1024      # 0 = the whole eval split
+  batch_size: int = 256
+
+  def __post_init__(self):
+    require(self.num_examples >= 0, 'num_examples', self.num_examples,
+            'must be >= 0 (0 = the whole split)')
+    require(self.batch_size >= 1, 'batch_size', self.batch_size, 'must be >= 1')
+
+
+@section
+class SampleConfig:
+  num_samples: int = 64
+  temperature: float = 1.0      # scales the prior's std where a family samples from a prior
+
+  def __post_init__(self):
+    require(self.num_samples >= 1, 'num_samples', self.num_samples, 'must be >= 1')
+
+
+@section
+class RunConfig:
+  seed: int = 0
+  data: DataConfig = DataConfig()
+  train: TrainConfig = TrainConfig()
+  eval: EvalConfig = EvalConfig()
+  sample: SampleConfig = SampleConfig()
+  model: Any = None             # the family's own section (its dataclass)
+
+
+def parse_run(values, model_config: type | None) -> RunConfig:
+  """The whole config checked: every section, `model` against the family's `model_config`
+  (None: the model section is passed through unchecked)."""
+  mapping = dict(values.items())
+  if 'model' not in mapping:
+    raise ValueError('config has no model section; build configs on '
+                     'experiments/configs/default.py and a family common.py')
+  model = mapping.pop('model')
+  if model_config is not None:
+    model = schema.parse(model_config, model, 'model.')
+  run = schema.parse(RunConfig, mapping)
+  return RunConfig(seed=run.seed, data=run.data, train=run.train, eval=run.eval,
+                   sample=run.sample, model=model)
+
+
+def default_dict() -> dict:
+  """Every shared section's defaults (no model), as a config file starts from."""
+  out = schema.to_dict(RunConfig())
+  del out['model']
+  return out
