@@ -11,6 +11,7 @@ Samples come from the EMA params of the newest checkpoint in DIR; the reference 
 (eval/*_domain, eval/*_raw for the other feature extractors) and are printed as a table.
 """
 import json
+import os
 import sys
 
 from absl import app, flags
@@ -38,6 +39,20 @@ def _fail(message):
   sys.exit(2)
 
 
+def check_output(path: str):
+  """--ref_stats as an output: a new .npz in a writable folder (never overwrite one)."""
+  if not path:
+    raise ValueError('--mode=ref_stats needs --ref_stats=OUT.npz')
+  if not path.endswith('.npz'):
+    raise ValueError(f'--ref_stats={path!r} must end in .npz')
+  if os.path.exists(path):
+    raise ValueError(f'--ref_stats={path!r} exists; remove it or choose another path '
+                     '(statistics are never overwritten)')
+  folder = os.path.dirname(os.path.abspath(path))
+  if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
+    raise ValueError(f'--ref_stats={path!r}: folder {folder!r} is not writable')
+
+
 def main(argv):
   if len(argv) > 1:
     _fail(f'unexpected arguments: {argv[1:]}')
@@ -53,8 +68,10 @@ def main(argv):
     exp = experiment.build(config, FLAGS.workdir, get_family(family))
     sample_metrics.check_request(FLAGS.metrics, FLAGS.num_samples, FLAGS.kid_subset_size,
                                  FLAGS.is_splits, FLAGS.pr_k, FLAGS.features, exp.info.is_image)
-    if FLAGS.mode == 'ref_stats' and not FLAGS.ref_stats:
-      raise ValueError('--mode=ref_stats needs --ref_stats=OUT.npz')
+    if FLAGS.mode == 'ref_stats':
+      check_output(FLAGS.ref_stats)
+    elif not exp.checkpointer.all_steps():
+      raise ValueError(f'{exp.checkpointer.directory} has no checkpoint; train first')
     split = FLAGS.ref_split or exp.config.data.train_split
     reference = data_lib.load_source(exp.config.data, split)
     feature_fn = feature_extractors.make(
@@ -62,6 +79,8 @@ def main(argv):
         domain_classifier=FLAGS.domain_classifier, classifier_family=FAMILIES['classifier'],
         shape=exp.info.shape,
         mesh=exp.mesh)
+    if FLAGS.ref_stats and FLAGS.mode == 'samples' and 'fid' in FLAGS.metrics:
+      dist.load_stats(FLAGS.ref_stats, dim=feature_fn.dim)   # checked before any sampling
   except ValueError as e:
     _fail(e)
   batch_size = FLAGS.batch_size or exp.config.eval.batch_size
@@ -72,8 +91,6 @@ def main(argv):
     print(FLAGS.ref_stats)
     return
   state, step = exp.restore_or_init()
-  if step is None:
-    _fail(f'{exp.checkpointer.directory} has no checkpoint; train first')
   scalars = sample_metrics.evaluate_samples(
       Evaluator(exp), state, FLAGS.metrics, FLAGS.num_samples, batch_size, feature_fn,
       reference, FLAGS.ref_stats, FLAGS.kid_subsets, FLAGS.kid_subset_size, FLAGS.is_splits,

@@ -45,6 +45,14 @@ def _fail(message):
   sys.exit(2)
 
 
+def _last_line(error: BaseException) -> str:
+  """The last non-empty line of an error and of the error it was raised from."""
+  while error.__cause__ is not None:
+    error = error.__cause__
+  lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+  return lines[-1] if lines else type(error).__name__
+
+
 def _innermost(error: BaseException) -> str:
   """The message under ml_collections' KeyError-in-AttributeError wrapping."""
   while isinstance(error, BaseException) and error.args:
@@ -68,23 +76,57 @@ def main(family: str):
   def run_main(argv):
     if len(argv) > 1:
       _fail(f'unexpected arguments: {argv[1:]}')
+    try:
+      FLAGS.config.keys()   # a file config_flags could not load raises on first use
+    except Exception as e:   # noqa: BLE001  (whatever the config file raised)
+      _fail(f'cannot load --config: {_last_line(e)}')
     run(family)
 
   app.run(run_main, flags_parser=_parse_flags)
 
 
+def _from_library(record: logging.LogRecord) -> bool:
+  return any(f'{os.sep}{name}{os.sep}' in record.pathname for name in ('orbax', 'etils'))
+
+
+def quiet_libraries():
+  """Our progress at INFO; JAX's and absl's only from WARNING up, and orbax's not at all
+  (it logs every save, and a failed save as tracebacks from its threads, which the launcher
+  reports as one line). `--verbosity=N` (absl's flag) shows everything again."""
+  if FLAGS['verbosity'].present:
+    return
+  absl_logging.set_verbosity(absl_logging.WARNING)
+  logging.getLogger('absl').addFilter(lambda record: not _from_library(record))
+
+
+def _exit_now(message: str, code: int = 2):
+  """One line on stderr, then exit without waiting for threads: after a failed save orbax's
+  writer threads wait forever for it, and a normal interpreter exit would join them."""
+  sys.stderr.write(f'error: {" ".join(str(message).split())}\n')
+  sys.stderr.flush()
+  sys.stdout.flush()
+  logging.shutdown()
+  os._exit(code)
+
+
 def run(family: str):
   # Imported here so that `--help` and flag errors come before JAX starts.
+  from gdm.train import distributed
+  try:
+    distributed.check_flags(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
+                            FLAGS.distributed_auto)
+  except ValueError as e:
+    _fail(e)
   import jax
   from experiments.families import get_family
-  from gdm.train import distributed, experiment, loop
+  from gdm.train import experiment, loop
+  from gdm.train.checkpoint import CheckpointError
   from gdm.train.evaluation import Evaluator
   from gdm.train.writer import MetricWriter
 
   distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
                          FLAGS.distributed_auto)
-  # Our progress at INFO; the libraries' (orbax logs every save) only from WARNING up.
-  absl_logging.set_verbosity(absl_logging.WARNING)
+  quiet_libraries()
   logging.getLogger('gdm').setLevel(logging.INFO)
   try:
     exp = experiment.build(FLAGS.config, FLAGS.workdir, get_family(family))
@@ -96,13 +138,20 @@ def run(family: str):
   if FLAGS.mode == 'train':
     try:
       loop.train(exp)
-    except loop.NonFiniteError as e:
+    except CheckpointError as e:
+      _exit_now(e)
+    except loop.Interrupted as e:
+      _exit_now(e, 130)
+    except (loop.NonFiniteError, loop.DataError, ValueError) as e:
       _fail(str(e))
     return
-  state, resumed = exp.restore_or_init()
-  if resumed is None:
+  if not exp.checkpointer.all_steps():
     _fail(f'--mode={FLAGS.mode} needs a checkpoint, and {exp.checkpointer.directory} has none; '
           f'train first')
+  state, resumed = exp.restore_or_init()
+  if resumed is None:
+    _fail(f'--mode={FLAGS.mode} needs a checkpoint, and no checkpoint in '
+          f'{exp.checkpointer.directory} can be read')
   if exp.model.check_params is not None:
     try:
       exp.model.check_params(jax.device_get(state.ema_params))

@@ -36,6 +36,7 @@ class DataConfig:
   binarize: str = 'none'        # none | static | dynamic
   random_flip: bool = False     # random horizontal flip (training split only)
   shuffle: bool = True
+  skip_corrupt: bool = False    # folder: leave out unreadable image files (and count them)
 
   def __post_init__(self):
     require(self.num_examples >= 0, 'num_examples', self.num_examples,

@@ -3,13 +3,24 @@
 Layout: `data_dir/<split>` if that is a directory, else `data_dir` itself. Sub-folders of it
 are classes (label = position in sorted names); image files directly in it, with no
 sub-folders, make an unlabelled dataset.
+
+Unreadable files are never passed over silently. Every file's header is read when the source
+is built (before anything compiles): a file that is not an image stops the run with its path,
+or with `skip_corrupt` is left out and counted. A file whose header reads but whose pixels do
+not (a truncated JPEG) is found when a batch needs it: the run stops with its path (the loop
+saves a checkpoint of the last completed step), or with `skip_corrupt` the next readable
+example of the folder stands in for it, the same one on every run and resume, and the file is
+logged once.
 """
+import logging
 import os
 
 import numpy as np
 from PIL import Image
 
 from gdm.data.source import DatasetInfo
+
+log = logging.getLogger('gdm')
 
 EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp')
 
@@ -31,9 +42,19 @@ def _images_in(folder: str) -> list[str]:
   return paths
 
 
+def _header_error(path: str) -> str | None:
+  try:
+    with Image.open(path) as im:
+      im.size  # noqa: B018  (the header is parsed on open)
+  except (OSError, ValueError, Image.DecompressionBombError) as e:
+    return f'{type(e).__name__}: {e}'
+  return None
+
+
 class FolderSource:
 
-  def __init__(self, data_dir: str, split: str, image_size: int = 0, name: str = 'folder'):
+  def __init__(self, data_dir: str, split: str, image_size: int = 0, name: str = 'folder',
+               skip_corrupt: bool = False):
     folder = os.path.join(data_dir, split) if os.path.isdir(os.path.join(data_dir, split)) \
         else data_dir
     bad = f'no images in folder {folder!r} (looked for {", ".join(EXTENSIONS)})'
@@ -52,8 +73,11 @@ class FolderSource:
       self.labels = np.repeat(np.arange(len(classes), dtype=np.int32), counts)
     else:
       self.paths, self.labels = _images_in(folder), None
+    self.skip_corrupt = skip_corrupt
+    self._check_headers()
     if not self.paths:
       raise ValueError(bad)
+    self._bad = set()
     with Image.open(self.paths[0]) as first:
       # Channels and size come from the first file so that construction stays cheap.
       self.mode = 'L' if first.mode in ('L', '1') else 'RGB'
@@ -63,22 +87,66 @@ class FolderSource:
     self.info = DatasetInfo(name=name, shape=(h, w, 1 if self.mode == 'L' else 3), kind='image',
                             num_classes=len(classes), num_examples=len(self.paths))
 
+  def _check_headers(self):
+    keep, skipped = [], []
+    for i, path in enumerate(self.paths):
+      error = _header_error(path)
+      if error is None:
+        keep.append(i)
+      elif self.skip_corrupt:
+        skipped.append(path)
+        log.warning('data.skip_corrupt: leaving out %s (%s)', path, error)
+      else:
+        raise ValueError(f'{path} is not a readable image ({error}); remove it or set '
+                         f'data.skip_corrupt=True')
+    if skipped:
+      log.warning('data.skip_corrupt: left out %d unreadable files of %d', len(skipped),
+                  len(self.paths))
+      self.paths = [self.paths[i] for i in keep]
+      if self.labels is not None:
+        self.labels = self.labels[np.asarray(keep, np.int64)]
+
   def __len__(self) -> int:
     return len(self.paths)
 
-  def _read(self, path: str) -> np.ndarray:
-    with Image.open(path) as im:
-      im = im.convert(self.mode)
-      if self.resize:
-        im = im.resize(self.size, Image.BILINEAR)
-      elif im.size != self.size:
-        raise ValueError(f'{path}: size {im.size[0]}x{im.size[1]}, expected '
-                         f'{self.size[0]}x{self.size[1]} (set data.image_size to resize)')
-      return np.asarray(im, np.uint8).reshape(self.info.shape)
+  def _decode(self, path: str) -> np.ndarray:
+    try:
+      with Image.open(path) as im:
+        im = im.convert(self.mode)
+        size = im.size
+        if self.resize:
+          im = im.resize(self.size, Image.BILINEAR)
+        pixels = np.asarray(im, np.uint8)
+    except (OSError, ValueError, SyntaxError) as e:   # PIL's errors for broken image data
+      raise _Corrupt(f'{path} cannot be decoded ({type(e).__name__}: {e})') from None
+    if not self.resize and size != self.size:
+      raise ValueError(f'{path}: size {size[0]}x{size[1]}, expected '
+                       f'{self.size[0]}x{self.size[1]} (set data.image_size to resize)')
+    return pixels.reshape(self.info.shape)
+
+  def _read(self, i: int) -> np.ndarray:
+    """Example i, or with skip_corrupt the next readable one after it."""
+    for j in range(len(self.paths)):
+      k = (i + j) % len(self.paths)
+      if k in self._bad:
+        continue
+      try:
+        return self._decode(self.paths[k])
+      except _Corrupt as e:
+        if not self.skip_corrupt:
+          raise ValueError(f'{e}; remove it or set data.skip_corrupt=True') from None
+        self._bad.add(k)
+        log.warning('data.skip_corrupt: %s; using the next readable image instead (%d '
+                    'skipped so far)', e, len(self._bad))
+    raise ValueError(f'no image of folder dataset {self.info.name!r} can be decoded')
 
   def __getitem__(self, indices: np.ndarray) -> dict[str, np.ndarray]:
     indices = np.asarray(indices)
-    out = {'x': np.stack([self._read(self.paths[i]) for i in indices])}
+    out = {'x': np.stack([self._read(int(i)) for i in indices])}
     if self.labels is not None:
       out['y'] = self.labels[indices]
     return out
+
+
+class _Corrupt(Exception):
+  pass

@@ -17,8 +17,13 @@ IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049  # unsigned bytes, 3 and 1 dimensions
 
 def read_idx(path: str, magic: int) -> np.ndarray:
   """The uint8 array stored in idx file `path`, whose header must carry `magic`."""
-  with (gzip.open if path.endswith('.gz') else open)(path, 'rb') as f:
-    data = f.read()
+  try:
+    with (gzip.open if path.endswith('.gz') else open)(path, 'rb') as f:
+      data = f.read()
+  except (OSError, EOFError, gzip.BadGzipFile) as e:   # truncated or not gzip at all
+    raise ValueError(f'{path} cannot be read as an idx file: {e}') from None
+  if len(data) < 4:
+    raise ValueError(f'{path} is too short ({len(data)} bytes) to be an idx file')
   found = int.from_bytes(data[:4], 'big')
   if found != magic:
     raise ValueError(f'{path}: idx magic number {found}, expected {magic}')

@@ -17,7 +17,8 @@ def _digits(data_config, split):
 
 
 def _folder(data_config, split):
-  return folder.FolderSource(data_config.data_dir, split, data_config.image_size)
+  return folder.FolderSource(data_config.data_dir, split, data_config.image_size,
+                             skip_corrupt=data_config.skip_corrupt)
 
 
 def _mnist_idx(data_config, split):

@@ -5,6 +5,8 @@ pooled features, where precision matters more than speed.
 """
 import numpy as np
 
+from gdm.utils.npz import read_npz
+
 
 def _features(x, name: str) -> np.ndarray:
   x = np.asarray(x, np.float64)
@@ -132,13 +134,18 @@ def save_stats(path: str, mu, sigma):
   np.savez(path, mu=np.asarray(mu, np.float64), sigma=np.asarray(sigma, np.float64))
 
 
-def load_stats(path: str, dim: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-  with np.load(path) as f:
-    if 'mu' not in f or 'sigma' not in f:
-      raise ValueError(f'{path} holds {sorted(f.files)}; FID statistics need keys mu and sigma')
-    mu, sigma = f['mu'].astype(np.float64), f['sigma'].astype(np.float64)
+def load_stats(path: str, dim: int | None = None,
+               what: str = '--ref_stats') -> tuple[np.ndarray, np.ndarray]:
+  """(mu, sigma) of a pytorch-fid statistics .npz; one-line errors for a missing, non-zip,
+  pickled or non-finite file, missing keys, wrong shapes or an asymmetric sigma."""
+  f = read_npz(path, what)
+  if 'mu' not in f or 'sigma' not in f:
+    raise ValueError(f'{path} holds {sorted(f)}; FID statistics need keys mu and sigma')
+  mu, sigma = f['mu'].astype(np.float64), f['sigma'].astype(np.float64)
   d = mu.shape[-1] if mu.ndim == 1 else -1
   if mu.ndim != 1 or sigma.shape != (d, d) or (dim is not None and d != dim):
     raise ValueError(f'{path}: mu {mu.shape} and sigma {sigma.shape} are not statistics of '
                      f'dimension {dim if dim is not None else "D"} (mu [D], sigma [D, D])')
+  if not np.allclose(sigma, sigma.T, rtol=1e-5, atol=1e-8):
+    raise ValueError(f'{path}: sigma is not symmetric, so it is no covariance matrix')
   return mu, sigma

@@ -15,7 +15,8 @@ def mse(a, b) -> jnp.ndarray:
 
 
 def psnr(a, b, max_val: float) -> jnp.ndarray:
-  """Peak signal-to-noise ratio in dB per image; +inf where the images are identical.
+  """Peak signal-to-noise ratio in dB per image; +inf where the images are identical, NaN
+  where the error is NaN (a diverged model must not log a perfect score).
 
   `max_val` is the data range: 255 for uint8 pixels, 1 for [0, 1] floats.
   """
@@ -23,7 +24,7 @@ def psnr(a, b, max_val: float) -> jnp.ndarray:
   # log10(x / 0) is +inf, which is the intended value, but make it explicit and warning-free.
   safe = jnp.where(err > 0, err, 1.0)
   value = 10.0 * jnp.log10(jnp.float32(max_val) ** 2 / safe)
-  return jnp.where(err > 0, value, jnp.inf)
+  return jnp.where(jnp.isnan(err), jnp.nan, jnp.where(err > 0, value, jnp.inf))
 
 
 def _gaussian_band(size: int, sigma: float, radius: int) -> jnp.ndarray:

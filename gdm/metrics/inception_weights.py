@@ -13,6 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from gdm.nn.inception import FID_IMAGE_SIZE, FIDInceptionV3
+from gdm.utils.npz import read_npz
 
 # Flax leaf name -> torch leaf name, per collection.
 _LEAF_NAMES = {('params', 'kernel'): 'weight', ('params', 'scale'): 'weight',
@@ -102,11 +103,10 @@ def variables_from_state_dict(state: Mapping[str, np.ndarray], template=None) ->
   return variables
 
 
-def load_inception_params(path: str) -> dict:
-  """Read a converted .npz (no pickle) into FIDInceptionV3 variables."""
-  with np.load(path, allow_pickle=False) as data:
-    state = {k: data[k] for k in data.files}
-  return variables_from_state_dict(state)
+def load_inception_params(path: str, what: str = '--inception_weights') -> dict:
+  """Read a converted .npz (no pickle) into FIDInceptionV3 variables; one-line errors for a
+  missing, non-zip, pickled, non-finite or mis-shaped file."""
+  return variables_from_state_dict(read_npz(path, what))
 
 
 def count_parameters(variables) -> int:

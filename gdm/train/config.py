@@ -28,6 +28,9 @@ class TrainConfig:
   ema_decay: float = 0.999      # 0 = EMA params track params exactly
   compute_dtype: str = 'float32'  # float32 | bfloat16 (params stay float32)
   max_nonfinite: int = 10       # stop after this many skipped updates in a row
+  # An update that grows a player's param norm past this factor (from at least 1) is skipped
+  # like a non-finite one; 0 = off.
+  param_growth_limit: float = 10.0
   optimizer: OptimizerConfig = OptimizerConfig()
 
   def __post_init__(self):
@@ -41,6 +44,8 @@ class TrainConfig:
       require(getattr(self, key) % self.steps_per_call == 0, key, getattr(self, key),
               f'must be a multiple of train.steps_per_call={self.steps_per_call}')
     require(0.0 <= self.ema_decay < 1.0, 'ema_decay', self.ema_decay, 'must be in [0, 1)')
+    require(self.param_growth_limit == 0 or self.param_growth_limit > 1,
+            'param_growth_limit', self.param_growth_limit, 'must be > 1 (or 0 = off)')
     choice(self.compute_dtype, COMPUTE_DTYPES, 'compute_dtype', 'compute dtype')
 
 

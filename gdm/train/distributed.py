@@ -8,6 +8,27 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec as P
 
 
+def check_flags(coordinator_address: str, num_processes: int, process_id: int, auto: bool):
+  """One-line errors for multi-process flags that cannot work, before anything starts."""
+  if auto:
+    return
+  if num_processes < 1:
+    raise ValueError(f'--num_processes={num_processes} must be >= 1')
+  if not coordinator_address:
+    if num_processes > 1:
+      raise ValueError(f'--num_processes={num_processes} needs --coordinator_address=HOST:PORT '
+                       f'(process 0\'s address) or --distributed_auto; without one every rank '
+                       f'would run alone on the same workdir')
+    return
+  host, _, port = coordinator_address.rpartition(':')
+  if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    raise ValueError(f'--coordinator_address={coordinator_address!r} must be HOST:PORT with a '
+                     f'port in 1..65535 (e.g. host0:1234)')
+  if not 0 <= process_id < num_processes:
+    raise ValueError(f'--process_id={process_id} must be in [0, --num_processes='
+                     f'{num_processes})')
+
+
 def initialize(coordinator_address: str = '', num_processes: int = 0, process_id: int = -1,
                auto: bool = False):
   """Joins a multi-process run. On TPU pods and SLURM, `auto=True` lets JAX detect it.

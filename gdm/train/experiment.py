@@ -1,13 +1,12 @@
 """Everything a run needs before the first compile: checked config, data, model, state.
 
-`build` raises every bad-input error (config, workdir, dataset, checkpoint that does not fit
-the model) before anything is compiled or written into the workdir. It takes the family's
+`build` raises every bad-input error (config, dataset, checkpoint that does not fit the
+model) before anything is compiled, and writes nothing: training claims the workdir
+(`Experiment.claim`: lock, config.json, run.json) once everything has been checked. It takes the family's
 builder (a `Family`); only the launchers know the table of families.
 """
 import dataclasses
 import json
-import logging
-import os
 from typing import Any, Callable
 
 import jax
@@ -16,21 +15,18 @@ import ml_collections
 from gdm import data as data_lib
 from gdm.train import distributed, rng
 from gdm.train import state as state_lib
-from gdm.train.checkpoint import Checkpointer
+from gdm.train import workdir as workdir_lib
+from gdm.train.checkpoint import Checkpointer, UnreadableCheckpoint
 from gdm.train.config import RunConfig, parse_run
 from gdm.train.model import Family, Model
 from gdm.train.step import num_micro_batches
 from gdm.utils import schema
 
-log = logging.getLogger('gdm')
-
-RUN_FILE = 'run.json'   # what a workdir was trained as: family and dataset description
-
-
 @dataclasses.dataclass
 class Experiment:
   config: RunConfig
   workdir: str
+  family: str
   mesh: Any
   info: data_lib.DatasetInfo
   train_source: Any
@@ -59,31 +55,41 @@ class Experiment:
     local = {name: v.reshape((num_steps, k) + v.shape[1:]) for name, v in local.items()}
     return self.global_batch(local, leading=2)
 
+  def claim(self):
+    """Makes this process the workdir's writer: takes the lock (process 0; one-line error if
+    another run holds it), writes config.json and run.json, and opens the checkpoints for
+    writing. Called by training only: eval, sample and the modes never claim."""
+    if self.is_writer:
+      workdir_lib.check_writable(self.workdir)
+      if not workdir_lib.is_remote(self.workdir):
+        self._lock = workdir_lib.WorkdirLock(self.workdir)
+        self._lock.acquire()
+    self.checkpointer = Checkpointer(self.workdir, self.config.train.keep_checkpoints)
+    if self.is_writer:
+      self.checkpointer.check_writable()
+      workdir_lib.write_config(config_json(self.config), self.workdir,
+                               self.checkpointer.latest_step() or 0)
+      workdir_lib.write_run_file(self.workdir, self.family, self.info)
+
+  def release(self):
+    lock = getattr(self, '_lock', None)
+    if lock is not None:
+      lock.release()
+
   def restore_or_init(self):
-    """(state, resumed_step or None): the newest complete checkpoint, else a fresh state."""
-    latest = self.checkpointer.latest_step()
-    if latest is not None:
-      state, data_state = self.checkpointer.restore(latest, self.abstract_state)
-      if data_state.get('next_step') != latest:
-        raise ValueError(f'checkpoint {latest} records data position {data_state}, '
-                         f'expected next_step={latest}')
-      return state, latest
+    """(state, resumed_step or None): the newest checkpoint that reads, else a fresh state."""
+
+    def valid(step, data_state):
+      if data_state.get('next_step') != step:
+        raise ValueError(f'it records data position {data_state}, expected next_step={step}')
+
+    found = self.checkpointer.restore_newest(self.abstract_state, valid)
+    if found is not None:
+      state, _, step = found
+      return state, step
     raw = self.global_batch(self.pipeline.batch(0), leading=0)
     init = jax.jit(self.init_state, out_shardings=distributed.replicated(self.mesh))
     return init(rng.key_for(self.base_key, 0, rng.INIT), raw), None
-
-
-def check_workdir(workdir: str):
-  if os.path.exists(workdir) and not os.path.isdir(workdir):
-    raise ValueError(f'workdir {workdir!r} exists and is not a directory')
-  try:
-    os.makedirs(workdir, exist_ok=True)
-    probe = os.path.join(workdir, f'.write_probe_{os.getpid()}')
-    with open(probe, 'w') as f:
-      f.write('ok')
-    os.remove(probe)
-  except OSError as e:
-    raise ValueError(f'workdir {workdir!r} is not writable: {e.strerror or e}') from None
 
 
 def config_json(run: RunConfig) -> str:
@@ -94,36 +100,9 @@ def config_json(run: RunConfig) -> str:
   return json.dumps(values, indent=2, sort_keys=True)
 
 
-def write_config(run: RunConfig, workdir: str, step: int):
-  """config.json for a new run (every key, defaults included); a resumed run with a changed
-  config keeps the old file and writes config_step<N>.json beside it."""
-  text = config_json(run)
-  path = os.path.join(workdir, 'config.json')
-  if os.path.exists(path):
-    with open(path) as f:
-      if f.read() == text:
-        return
-    path = os.path.join(workdir, f'config_step{step}.json')
-    log.warning('config differs from %s/config.json; writing %s', workdir, path)
-  with open(path, 'w') as f:
-    f.write(text)
-
-
-def read_run_files(workdir: str) -> tuple[ml_collections.ConfigDict, dict]:
-  """(config, run.json contents) of an existing workdir, from the files `build` wrote."""
-  paths = [os.path.join(workdir, n) for n in ('config.json', RUN_FILE)]
-  missing = [p for p in paths if not os.path.exists(p)]
-  if missing:
-    raise ValueError(f'{workdir!r} is not a gdm workdir: {", ".join(missing)} missing')
-  with open(paths[0]) as f:
-    config = ml_collections.ConfigDict(json.load(f))
-  with open(paths[1]) as f:
-    return config, json.load(f)
-
-
 def load_run(workdir: str) -> tuple[ml_collections.ConfigDict, str]:
   """(config, family name) of an existing workdir."""
-  config, run = read_run_files(workdir)
+  config, run = workdir_lib.read_run_files(workdir)
   return config, run['family']
 
 
@@ -165,8 +144,6 @@ def build(config, workdir: str, family: Family, devices=None) -> Experiment:
   eval_source = data_lib.load_source(run.data, run.data.eval_split)
   info = train_source.info
   model = family.make(run, info)
-  if jax.process_index() == 0:
-    check_workdir(workdir)
   prepare = data_lib.make_prepare(run.data.pixels, info, run.data.random_flip)
   pipeline = data_lib.Pipeline(
       train_source, run.train.batch_size, seed=run.seed, shuffle=run.data.shuffle,
@@ -177,15 +154,15 @@ def build(config, workdir: str, family: Family, devices=None) -> Experiment:
       pipeline.batch(0))
   abstract = abstract_state(init_state, example, distributed.replicated(mesh))
 
-  checkpointer = Checkpointer(workdir, run.train.keep_checkpoints)
+  # Read-only until a run claims the workdir: building writes nothing.
+  checkpointer = Checkpointer(workdir, run.train.keep_checkpoints, read_only=True)
   latest = checkpointer.latest_step()
   if latest is not None:
-    checkpointer.check_compatible(latest, abstract)
-  if jax.process_index() == 0:
-    write_config(run, workdir, latest or 0)
-    with open(os.path.join(workdir, RUN_FILE), 'w') as f:
-      json.dump({'family': family.name, 'info': dataclasses.asdict(info)}, f)
-  return Experiment(config=run, workdir=workdir, mesh=mesh, info=info,
+    try:
+      checkpointer.check_compatible(latest, abstract)
+    except UnreadableCheckpoint:
+      pass                       # restore_or_init walks back past it
+  return Experiment(config=run, workdir=workdir, family=family.name, mesh=mesh, info=info,
                     train_source=train_source, eval_source=eval_source, pipeline=pipeline,
                     prepare=prepare, model=model, micro_batches=num_micro_batches(model.players),
                     base_key=jax.random.PRNGKey(run.seed), init_state=init_state,

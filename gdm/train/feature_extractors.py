@@ -1,7 +1,12 @@
 """Feature extractors for sample metrics, by name: FID Inception-v3, a gdm-trained domain
-classifier, or the raw values (2-D / tabular data). Each is fn(x) -> (features, logits or
-None), where x is a batch as the dataset stores it (uint8 images or float vectors).
+classifier, or the raw values (2-D / tabular data). Each is a FeatureFn: fn(x) -> (features,
+logits or None), where x is a batch as the dataset stores it (uint8 images or float
+vectors), with `dim` the feature size (what reference statistics must have).
 """
+import dataclasses
+import math
+from typing import Callable
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -14,6 +19,16 @@ from gdm.utils.checks import check_choice
 
 FEATURES = ('inception', 'domain', 'raw')
 SUFFIX = {'inception': '', 'domain': '_domain', 'raw': '_raw'}   # eval/fid, eval/fid_domain
+INCEPTION_DIM = 2048
+
+
+@dataclasses.dataclass(frozen=True)
+class FeatureFn:
+  fn: Callable
+  dim: int
+
+  def __call__(self, x):
+    return self.fn(x)
 
 
 def inception_feature_fn(variables, mesh=None):
@@ -26,7 +41,7 @@ def inception_feature_fn(variables, mesh=None):
     check_images(images_uint8)
     return apply(variables, images_uint8)
 
-  return feature_fn
+  return FeatureFn(feature_fn, INCEPTION_DIM)
 
 
 def inception(weights_path: str, mesh=None):
@@ -51,13 +66,16 @@ def domain(classifier_workdir: str, shape: tuple, family, mesh):
     out = features_mode(*variables, batch, key)
     return out['features'], out['logits']
 
-  apply = distributed.batch_parallel(apply, mesh or distributed.make_mesh())
   variables = (clf.params, clf.model_state)
-  return lambda x: apply(variables, x)
+  dummy = jax.ShapeDtypeStruct((1,) + tuple(shape), 'uint8' if clf.info.is_image else 'float32')
+  dim = jax.eval_shape(apply, variables, dummy)[0].shape[-1]
+  apply = distributed.batch_parallel(apply, mesh or distributed.make_mesh())
+  return FeatureFn(lambda x: apply(variables, x), dim)
 
 
-def raw(x):
-  return np.asarray(x, np.float64).reshape(len(x), -1), None
+def raw(shape: tuple) -> FeatureFn:
+  return FeatureFn(lambda x: (np.asarray(x, np.float64).reshape(len(x), -1), None),
+                   math.prod(shape))
 
 
 def make(name: str, *, inception_weights: str = '', domain_classifier: str = '',
@@ -72,4 +90,4 @@ def make(name: str, *, inception_weights: str = '', domain_classifier: str = '',
       raise ValueError('--features=domain needs --domain_classifier=WORKDIR of a trained '
                        'python -m experiments.classifier run')
     return domain(domain_classifier, shape, classifier_family, mesh)
-  return raw
+  return raw(shape)

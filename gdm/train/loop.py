@@ -3,26 +3,40 @@
 Work is cut into calls of `train.steps_per_call` steps aligned to absolute step numbers, so
 a resumed run makes exactly the same calls, on the same batches with the same keys, as an
 uninterrupted one and ends with bit-identical parameters.
+
+What the non-finite guard promises: an update with a non-finite loss or gradient, or one that
+blows the params up (train.param_growth_limit), is not applied; no checkpoint is written while
+updates are being skipped, so the newest checkpoint always precedes the streak and rotation
+(train.keep_checkpoints) never removes the last good one; after train.max_nonfinite skipped
+steps in a row the run stops and names that checkpoint, and a rerun with a saner config
+resumes from it. Device values are read on the host only at log, eval and checkpoint steps.
 """
 import logging
-import signal
-import threading
 
 import jax
 import numpy as np
-from jax.experimental import multihost_utils
 
 from gdm.train import distributed
 from gdm.train.evaluation import Evaluator
 from gdm.train.experiment import Experiment, build
 from gdm.train.step import make_multi_step, make_train_step
+from gdm.train.stop_signals import StopSignals
 from gdm.train.writer import MetricWriter, ProgressReporter
 
 log = logging.getLogger('gdm')
 
 
 class NonFiniteError(RuntimeError):
-  """Too many updates in a row had a non-finite loss or gradient."""
+  """Too many updates in a row were skipped (non-finite or exploding)."""
+
+
+class DataError(RuntimeError):
+  """The input pipeline failed; a checkpoint of the last completed step was saved."""
+
+
+class Interrupted(RuntimeError):
+  """Ctrl-C: the run saved a checkpoint at the current step (unless updates were being
+  skipped) and stopped."""
 
 
 def _diagnosis(exp, state) -> str:
@@ -36,33 +50,6 @@ def _diagnosis(exp, state) -> str:
   return ''
 
 
-class _Preemption:
-  """SIGTERM sets a flag that the loop reads between calls (all processes agree)."""
-
-  def __init__(self):
-    self.flag = False
-    self._previous = None
-
-  def __enter__(self):
-    if threading.current_thread() is threading.main_thread():
-      self._previous = signal.signal(signal.SIGTERM, self._handle)
-    return self
-
-  def _handle(self, signum, frame):
-    log.warning('SIGTERM received: saving a checkpoint after the current step')
-    self.flag = True
-
-  def reached(self, step: int) -> bool:
-    if jax.process_count() > 1:
-      return bool(multihost_utils.process_allgather(np.int32(self.flag)).max()) or \
-          multihost_utils.reached_preemption_sync_point(step)
-    return self.flag
-
-  def __exit__(self, *exc):
-    if self._previous is not None:
-      signal.signal(signal.SIGTERM, self._previous)
-
-
 def _due(step: int, every: int, last: int) -> bool:
   return step == last or (every > 0 and step % every == 0)
 
@@ -74,15 +61,65 @@ def _mean_metrics(pending: list[dict]) -> dict[str, float]:
 
 
 def compile_train_step(exp: Experiment):
-  step_fn = make_train_step(exp.model.players, exp.prepare, exp.config.train.ema_decay)
+  cfg = exp.config.train
+  step_fn = make_train_step(exp.model.players, exp.prepare, cfg.ema_decay,
+                            cfg.param_growth_limit)
   replicated = distributed.replicated(exp.mesh)
   return jax.jit(make_multi_step(step_fn),
                  in_shardings=(replicated, distributed.batch_sharding(exp.mesh, 2), replicated),
                  out_shardings=(replicated, replicated), donate_argnums=0)
 
 
+class _Run:
+  """The loop's bookkeeping between calls: saves that respect the guard, the stop checks."""
+
+  def __init__(self, exp: Experiment, writer: MetricWriter):
+    self.exp, self.writer = exp, writer
+    self.cfg = exp.config.train
+
+  def save(self, step: int, state, run: int) -> bool:
+    if run > 0:
+      log.warning('not saving a checkpoint at step %d: the last %d updates were skipped; the '
+                  'newest checkpoint (step %s) stays the last good one', step, run,
+                  self.exp.checkpointer.latest_step())
+      return False
+    self.exp.checkpointer.save(step, state, {'next_step': step}, force=True)
+    return True
+
+  def finish(self):
+    self.exp.checkpointer.wait()
+    self.writer.close()
+
+  def stop_nonfinite(self, step: int, run: int, state):
+    self.finish()
+    ckpt = self.exp.checkpointer
+    good = ckpt.latest_step()
+    where = (f'the last good checkpoint (step {good}) in {ckpt.directory} is intact: rerun '
+             f'with a saner config to resume from it' if good is not None else
+             'no checkpoint was written before it')
+    raise NonFiniteError(
+        f'stopping at step {step}: {run} train steps in a row had a non-finite or exploding '
+        f'update (train.max_nonfinite={self.cfg.max_nonfinite}){_diagnosis(self.exp, state)};'
+        f' {where}')
+
+  def stop_data(self, step: int, state, run: int, error: Exception):
+    saved = self.save(step, state, run)
+    self.finish()
+    kept = (f'saved a checkpoint at step {step}' if saved else
+            f'the newest checkpoint is step {self.exp.checkpointer.latest_step()}')
+    raise DataError(f'reading the batch after step {step} failed: {error}; {kept}') from None
+
+
 def train(exp: Experiment):
   """Trains to `train.num_steps`, resuming from the workdir. Returns the final state."""
+  exp.claim()
+  try:
+    return _train(exp)
+  finally:
+    exp.release()
+
+
+def _train(exp: Experiment):
   cfg = exp.config.train
   total, per_call = cfg.num_steps, cfg.steps_per_call
   state, resumed = exp.restore_or_init()
@@ -93,6 +130,7 @@ def train(exp: Experiment):
   evaluator = Evaluator(exp)
   writer = MetricWriter(exp.workdir, enabled=exp.is_writer)
   reporter = ProgressReporter(total, step)
+  run_ = _Run(exp, writer)
 
   def load(start: int):
     """The next call's batch: up to the next multiple of steps_per_call, so calls are
@@ -102,50 +140,55 @@ def train(exp: Experiment):
 
   pending = []
   next_batch = load(step) if step < total else None
-  with _Preemption() as preemption:
+  with StopSignals() as signals:
     while step < total:
       n, batch = next_batch
       state, metrics = train_step(state, batch, exp.base_key)
       step += n
       pending.append(metrics)
-      next_batch = load(step) if step < total else None   # overlaps the device work
+      try:
+        next_batch = load(step) if step < total else None   # overlaps the device work
+      except (ValueError, OSError) as e:
+        run_.stop_data(step, state, int(state.nonfinite_run), e)
+      exp.checkpointer.raise_if_failed()
+      stop = step < total and signals.reached(step)
+      log_due = _due(step, cfg.log_every, total)
+      ckpt_due = _due(step, cfg.checkpoint_every, total) or stop
+      eval_due = _due(step, cfg.eval_every, total)
+      sample_due = _due(step, cfg.sample_every, total)
+      if not (log_due or ckpt_due or eval_due or sample_due):
+        continue                      # no host read of device values between due steps
       run = int(state.nonfinite_run)
-      stopping = run >= cfg.max_nonfinite
-      if _due(step, cfg.log_every, total) or stopping:
+      if log_due or run >= cfg.max_nonfinite:
         scalars = _mean_metrics(pending)
         scalars['skipped_total'] = float(state.skipped)
         pending = []
         writer.write_scalars(step, scalars)
         if exp.is_writer:
           log.info(reporter.line(step, scalars))
-      if stopping:
-        exp.checkpointer.wait()
-        writer.close()
-        raise NonFiniteError(
-            f'stopping at step {step}: {run} train steps in a row had a non-finite loss or '
-            f'gradient (train.max_nonfinite={cfg.max_nonfinite}){_diagnosis(exp, state)}; '
-            f'the last good checkpoint (step {exp.checkpointer.latest_step()}) in '
-            f'{exp.checkpointer.directory} is intact')
-      if _due(step, cfg.eval_every, total):
+      if run >= cfg.max_nonfinite:
+        run_.stop_nonfinite(step, run, state)
+      if eval_due:
         scalars = evaluator.evaluate(state)
         writer.write_scalars(step, scalars)
         if exp.is_writer:
           log.info('eval at step %d: %s', step,
                    ', '.join(f'{k}={v:.5g}' for k, v in scalars.items()))
-      if _due(step, cfg.sample_every, total):
+      if sample_due:
         for name, picture in evaluator.pictures(state).items():
           writer.write_images(step, name, picture)
-      preempted = step < total and preemption.reached(step)
-      if _due(step, cfg.checkpoint_every, total) or preempted:
-        exp.checkpointer.save(step, state, {'next_step': step}, force=True)
-      if preempted:
-        exp.checkpointer.wait()
-        writer.close()
-        log.warning('preempted: saved step %d to %s; rerun the same command to resume',
-                    step, exp.checkpointer.directory)
+      saved = run_.save(step, state, run) if ckpt_due else False
+      if stop:
+        run_.finish()
+        what = (f'saved step {step} to {exp.checkpointer.directory}' if saved else
+                f'kept the newest checkpoint (step {exp.checkpointer.latest_step()})')
+        if signals.received == 'Ctrl-C':
+          raise Interrupted(f'interrupted (Ctrl-C) at step {step}: {what}; rerun the same '
+                            'command to resume')
+        log.warning('preempted (%s): %s; rerun the same command to resume',
+                    signals.received or 'preemption notice', what)
         return state
-  exp.checkpointer.wait()
-  writer.close()
+  run_.finish()
   return state
 
 

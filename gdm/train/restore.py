@@ -13,8 +13,8 @@ import jax
 from gdm import data as data_lib
 from gdm.train.checkpoint import Checkpointer
 from gdm.train.config import RunConfig, parse_run
-from gdm.train.experiment import (abstract_state, example_batch, make_init_state,
-                                  read_run_files)
+from gdm.train.experiment import abstract_state, example_batch, make_init_state
+from gdm.train.workdir import read_run_files
 from gdm.train.model import Family, Model
 
 
@@ -53,13 +53,12 @@ def restore_run(workdir: str, family: Family, role: str = 'run') -> RestoredRun:
   model = family.make(run, info)
   prepare = data_lib.make_prepare(run.data.pixels, info, run.data.random_flip)
   checkpointer = Checkpointer(workdir, run.train.keep_checkpoints, read_only=True)
-  step = checkpointer.latest_step()
-  if step is None:
-    raise ValueError(f'{role}={workdir!r} has no complete checkpoint: train it first')
   device = jax.sharding.SingleDeviceSharding(jax.local_devices()[0])
   abstract = abstract_state(make_init_state(model, prepare),
                             example_batch(info, run.train.batch_size), device)
-  checkpointer.check_compatible(step, abstract)
-  state, _ = checkpointer.restore(step, abstract)
+  found = checkpointer.restore_newest(abstract)
+  if found is None:
+    raise ValueError(f'{role}={workdir!r} has no complete checkpoint: train it first')
+  state, _, step = found
   return RestoredRun(workdir=workdir, config=run, info=info, model=model, prepare=prepare,
                      step=step, params=state.ema_params, model_state=state.model_state)

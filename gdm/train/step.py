@@ -3,8 +3,15 @@
 One train step consumes `k = max(player.steps)` micro-batches (leading axis of `batch`):
 player p makes `p.steps` updates in order, update i on micro-batch i, so a GAN critic with
 n_critic=5 sees five fresh real batches per generator update as in the WGAN papers.
-An update whose loss or gradients are not finite is skipped (params, optimizer state and
-model state keep their old values) and counted; the loop stops a run that skips too often.
+An update is skipped (params, optimizer state and model state keep their old values) and
+counted when its loss or gradient norm is not finite, or when it would blow the player's
+params up (their global norm grows past `param_growth_limit` times max(1, the old norm)): a
+finite but exploding step (a learning rate of 1e30) would otherwise leave finite params of
+size 1e30 that no later step can repair. The loop stops a run that skips too often.
+
+The guard costs a few scalar reductions whatever the number of parameter leaves: one
+`isfinite` of the global norm (a finite gradient whose norm overflows float32 counts as
+non-finite), and one select per leaf on that scalar, which XLA fuses into the update.
 """
 from typing import Callable, Sequence
 
@@ -17,11 +24,6 @@ from gdm.train.players import Player
 from gdm.train.state import TrainState
 
 
-def _all_finite(tree) -> jax.Array:
-  leaves = [jnp.all(jnp.isfinite(x)) for x in jax.tree.leaves(tree)]
-  return jnp.stack(leaves).all() if leaves else jnp.array(True)
-
-
 def _select(pred, new, old):
   return jax.tree.map(lambda a, b: jnp.where(pred, a, b), new, old)
 
@@ -30,7 +32,18 @@ def num_micro_batches(players: Sequence[Player]) -> int:
   return max(p.steps for p in players)
 
 
-def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: float):
+def update_is_sane(loss, grad_norm, old_params, new_params, growth_limit: float):
+  """Scalar bool: the update may be applied (see the module docstring); limit 0 = off."""
+  ok = jnp.isfinite(loss) & jnp.isfinite(grad_norm)
+  if growth_limit > 0:
+    new_norm = optax.global_norm(new_params)
+    ok &= jnp.isfinite(new_norm) & (
+        new_norm <= growth_limit * jnp.maximum(optax.global_norm(old_params), 1.0))
+  return ok
+
+
+def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: float,
+                    param_growth_limit: float = 0.0):
   """Returns step(state, batch, base_key) -> (state, metrics) for one train step.
 
   `prepare(batch, key, train)` turns a raw micro-batch into model inputs on device
@@ -48,14 +61,16 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
     own = params[player.name]
     (loss, (metrics, new_model_state)), grads = jax.value_and_grad(
         loss_of, has_aux=True)(own)
-    finite = jnp.isfinite(loss) & _all_finite(grads)
+    grad_norm = optax.global_norm(grads)
     updates, new_opt = player.optimizer.update(grads, opt_state[player.name], own)
-    params = {**params, player.name: _select(finite, optax.apply_updates(own, updates), own)}
-    opt_state = {**opt_state, player.name: _select(finite, new_opt, opt_state[player.name])}
-    model_state = _select(finite, new_model_state, model_state)
-    metrics = {**metrics, 'loss': loss, 'grad_norm': optax.global_norm(grads)}
+    new_own = optax.apply_updates(own, updates)
+    ok = update_is_sane(loss, grad_norm, own, new_own, param_growth_limit)
+    params = {**params, player.name: _select(ok, new_own, own)}
+    opt_state = {**opt_state, player.name: _select(ok, new_opt, opt_state[player.name])}
+    model_state = _select(ok, new_model_state, model_state)
+    metrics = {**metrics, 'loss': loss, 'grad_norm': grad_norm}
     metrics = {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}
-    return (params, opt_state, model_state), metrics, (~finite).astype(jnp.int32)
+    return (params, opt_state, model_state), metrics, (~ok).astype(jnp.int32)
 
   def step_fn(state: TrainState, batch: dict, base_key: jax.Array):
     step = state.step

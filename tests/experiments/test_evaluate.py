@@ -41,8 +41,8 @@ def test_raw_features_give_the_direct_computation(moons_run):
   evaluator = Evaluator(exp)
   reference = exp.train_source
   got = sample_metrics.evaluate_samples(
-      evaluator, state, ['fid', 'kid', 'pr'], 40, 16, feature_extractors.raw, reference,
-      kid_subsets=5, kid_subset_size=20, pr_k=3, suffix='_raw')
+      evaluator, state, ['fid', 'kid', 'pr'], 40, 16, feature_extractors.raw(exp.info.shape),
+      reference, kid_subsets=5, kid_subset_size=20, pr_k=3, suffix='_raw')
   fake = np.concatenate([evaluator.sample(state, n, index=i) for i, n in enumerate((16, 16, 8))])
   real = reference[np.arange(40)]['x']
   np.testing.assert_allclose(got['eval/fid_raw'], dist.frechet_distance(

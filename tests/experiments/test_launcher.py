@@ -73,7 +73,7 @@ def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
   proc.send_signal(signal.SIGTERM)
   _, err = proc.communicate(timeout=120)
   assert proc.returncode == 0, err[-3000:]
-  assert 'preempted: saved step' in err
+  assert 'preempted (SIGTERM): saved step' in err
   saved = [int(d) for d in os.listdir(os.path.join(workdir, 'checkpoints')) if d.isdigit()]
   assert len(saved) == 1 and 3 <= saved[0] < 100000
   assert saved[0] >= max(m['step'] for m in read_metrics(workdir))
