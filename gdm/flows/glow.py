@@ -96,4 +96,4 @@ def check_invertible(params, min_abs_log_det: float = -30.0) -> None:
         bad.append(f'{name} (log|det W| = {log_det:.3g})')
   if bad:
     raise ValueError(f'singular invertible 1x1 convolution: {", ".join(bad)}; the flow is not '
-                     'invertible there (use model.lu=True to keep W invertible)')
+                     'invertible there (use model.glow.lu=True to keep W invertible)')

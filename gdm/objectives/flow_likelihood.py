@@ -16,6 +16,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from gdm.data.config import PixelFormat
 from gdm.data.preprocess import data_range, to_uint8
 from gdm.data.source import DatasetInfo
 from gdm.flows.bijector import sum_except_batch
@@ -39,24 +40,24 @@ def negative_log_likelihood(log_pz: jax.Array, logdet: jax.Array,
   return -(log_pz + logdet) + log_q
 
 
-def dequantized_pixels(pixels):
+def dequantized_pixels(pixels: PixelFormat) -> PixelFormat:
   """The pixel format whose uniform dequantization gives the values variational
   dequantization produces (k + u in the same scaled range)."""
   return dataclasses.replace(pixels, dequantize=True)
 
 
-def bpd_offset(pixels, info: DatasetInfo, variational: bool) -> float | None:
+def bpd_offset(pixels: PixelFormat, info: DatasetInfo, variational: bool) -> float | None:
   """Nats from the flow's nll (prepared units) to 8-bit pixel units; None = no bpd."""
   cfg = dequantized_pixels(pixels) if variational else pixels
   return bits_per_dim.pixel_offset(cfg, info, 'density')
 
 
-def integer_pixels(x: jax.Array, pixels) -> jax.Array:
+def integer_pixels(x: jax.Array, pixels: PixelFormat) -> jax.Array:
   """Non-dequantized prepared images -> their pixel values k in {0..255} (float32)."""
   return to_uint8(x, pixels).astype(jnp.float32)
 
 
-def add_dequantization_noise(k: jax.Array, u: jax.Array, pixels,
+def add_dequantization_noise(k: jax.Array, u: jax.Array, pixels: PixelFormat,
                              info: DatasetInfo) -> jax.Array:
   """Pixels k plus noise u in [0, 1), scaled exactly as preprocess's uniform dequantization
   scales k + uniform noise (so the same bpd offset applies)."""

@@ -26,7 +26,7 @@ def error(config, info):
 
 def test_config_errors_are_one_line():
   c = glow_digits.get_config('smoke')
-  c.model.num_scales = 2                         # 6x6 halves once, not twice
+  c.model.multiscale.num_scales = 2              # 6x6 halves once, not twice
   assert 'squeeze needs even spatial sizes: 6x6 images cannot be squeezed 2' in error(c, ODD)
   c = realnvp_cifar10.get_config('smoke')
   c.data.dequantize = False
@@ -44,13 +44,13 @@ def test_config_errors_are_one_line():
   assert "model.kind='maf' is for 2-D/tabular data" in error(c, CIFAR)
   c.model.logit = True
   assert 'model.logit and variational dequantization apply to 8-bit images' in error(c, GAUSS)
-  for key, value, message in [('kind', 'flowpp', "unknown flow kind 'flowpp'"),
-                              ('prior', 'laplace', "unknown prior 'laplace'"),
-                              ('trace', 'skilling', "unknown trace estimator 'skilling'"),
-                              ('num_layers', 0, 'model.num_layers=0 must be >= 1'),
-                              ('logit_alpha', 0.5, 'model.logit_alpha=0.5 must be in')]:
+  for model, message in [(dict(kind='flowpp'), "unknown flow kind 'flowpp'"),
+                         (dict(prior='laplace'), "unknown prior 'laplace'"),
+                         (dict(cnf=dict(trace='skilling')), "unknown trace estimator 'skilling'"),
+                         (dict(num_layers=0), 'model.num_layers=0 must be >= 1'),
+                         (dict(logit_alpha=0.5), 'model.logit_alpha=0.5 must be in')]:
     c = maf_toy2d.get_config('smoke')
-    c.model[key] = value
+    c.model.update(model)
     assert message in error(c, GAUSS)
   c = maf_toy2d.get_config('smoke')
   c.train.compute_dtype = 'bfloat16'

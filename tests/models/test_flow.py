@@ -27,7 +27,7 @@ def vector_config(**model):
 def image_config(kind, **model):
   c = (realnvp_cifar10 if kind == 'realnvp' else glow_digits).get_config('smoke')
   c.data.dequantize, c.model.dequantization = True, 'uniform'
-  c.model.update(kind=kind, num_scales=2, **model)
+  c.model.update(kind=kind, multiscale=dict(num_scales=2), **model)
   return c
 
 
@@ -50,10 +50,10 @@ def images(n=4, seed=0, low=0.0):
 @pytest.mark.parametrize('config, info, batch, atol', [
     (vector_config(kind='nice'), GAUSS, vectors(), 1e-5),
     (vector_config(kind='realnvp'), GAUSS, vectors(), 1e-5),
-    (vector_config(kind='glow', lu=False), GAUSS, vectors(), 1e-4),
+    (vector_config(kind='glow', glow=dict(lu=False)), GAUSS, vectors(), 1e-4),
     (vector_config(kind='maf'), GAUSS, vectors(), 1e-5),
     (vector_config(kind='iaf'), GAUSS, vectors(), 1e-5),
-    (vector_config(kind='cnf', ode_steps=8), GAUSS, vectors(), 1e-3),
+    (vector_config(kind='cnf', cnf=dict(num_steps=8)), GAUSS, vectors(), 1e-3),
     (image_config('realnvp'), IMAGES, images(), 1e-4),        # logit on [0, 1]
     (image_config('glow'), IMAGES, images(low=-1.0), 1e-4),
     (image_config('nice'), IMAGES, images(low=-1.0), 1e-5),

@@ -12,7 +12,7 @@ The correlated `gaussian` toy has a known answer, its entropy 2.548 nats
       --config=experiments/configs/flow/cnf_toy2d.py --config.data.name=gaussian \
       --config.eval.num_examples=0
 Measured here with a smaller net and solver (`--config.model.hidden='(32, 32)'
---config.model.ode_steps=4 --config.train.num_steps=2000`, default 1,024 eval points): eval/nll
+--config.model.cnf.num_steps=4 --config.train.num_steps=2000`, default 1,024 eval points): eval/nll
 2.5783 where the true density scores 2.5786 on those points (119 s on two shared CPU cores);
 this file's own settings are not yet measured here.
 """
@@ -21,4 +21,4 @@ from experiments.configs.flow import common
 
 def get_config(variant: str = ''):
   return common.toy2d_config(variant, kind='cnf', num_layers=1, hidden=(64, 64, 64),
-                             act='tanh', ode_time=1.0, ode_steps=8)
+                             act='tanh', cnf=dict(time=1.0, num_steps=8))

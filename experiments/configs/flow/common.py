@@ -1,36 +1,18 @@
-"""The flow model section shared by every flow baseline, and the two run templates."""
+"""The flow model section shared by every flow baseline (the defaults of
+gdm.models.flow.config.FlowConfig with a baseline's overrides, checked), and the two run
+templates."""
 import ml_collections
 
 from experiments.configs import default
+from gdm.models.flow.config import FlowConfig
 
 
 def model_config(**overrides) -> ml_collections.ConfigDict:
-  model = ml_collections.ConfigDict(dict(
-      kind='realnvp',           # nice | realnvp | glow | maf | iaf | cnf
-      num_layers=8,             # vectors (and NICE): couplings / glow steps / MAF layers / CNFs
-      hidden=(64, 64),          # MLP widths: vector couplings, NICE, MADE, CNF dynamics
-      channels=64,              # images: conv width of each coupling's network
-      num_blocks=0,             # images: residual blocks per coupling net (RealNVP); 0 = Glow's
-      num_scales=2,             # images (realnvp, glow): levels; one squeeze each but
-                                # RealNVP's last
-      steps_per_scale=3,        # images: RealNVP couplings per half-scale / Glow's K
-      act='relu',
-      lu=True,                  # glow: LU-decomposed invertible 1x1 convolution
-      prior='gaussian',         # gaussian | logistic (NICE)
-      logit=False,              # images in [0, 1] (data.scale='zero_one') -> logit space
-      logit_alpha=0.05,         # logit(alpha + (1 - 2 alpha) x)
-      dequantization='uniform',  # uniform (data.dequantize=True) | variational (learned)
-      dequant_channels=16,      # variational dequantization net width
-      ode_time=1.0,             # cnf: integration time T
-      ode_steps=8,              # cnf: RK4 steps
-      trace='hutchinson',       # cnf training: hutchinson | exact (evaluation is exact)
-  ))
-  model.update(overrides)
-  return model
+  return default.model_section(FlowConfig, **overrides)
 
 
-SMOKE = dict(num_layers=2, hidden=(8,), channels=4, num_blocks=0, num_scales=1,
-             steps_per_scale=1, dequant_channels=4, ode_steps=2)
+SMOKE = dict(num_layers=2, hidden=(8,), dequant_channels=4, cnf=dict(num_steps=2),
+             multiscale=dict(channels=4, num_blocks=0, num_scales=1, steps_per_scale=1))
 
 
 def toy2d_config(variant: str, **model) -> ml_collections.ConfigDict:

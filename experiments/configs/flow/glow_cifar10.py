@@ -17,4 +17,5 @@ def get_config(variant: str = ''):
       variant, dict(name='cifar10', scale='minus_one_one', random_flip=True),
       num_steps=500_000, every=20_000,
       optimizer=dict(learning_rate=1e-3, warmup_steps=5000, clip_norm=50.0),
-      kind='glow', num_scales=3, steps_per_scale=32, channels=512, num_blocks=0, lu=True)
+      kind='glow', glow=dict(lu=True),
+      multiscale=dict(num_scales=3, steps_per_scale=32, channels=512, num_blocks=0))

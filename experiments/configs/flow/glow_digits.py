@@ -11,7 +11,8 @@ from experiments.configs.flow import common
 def get_config(variant: str = ''):
   config = common.image_config(
       variant, dict(name='digits', scale='minus_one_one', dequantize=False), num_steps=3000,
-      every=1500, optimizer={}, kind='glow', num_scales=2, steps_per_scale=4, channels=64,
-      num_blocks=0, lu=True, dequantization='variational', dequant_channels=32)
+      every=1500, optimizer={}, kind='glow', glow=dict(lu=True),
+      multiscale=dict(num_scales=2, steps_per_scale=4, channels=64, num_blocks=0),
+      dequantization='variational', dequant_channels=32)
   config.train.ema_decay = 0.99
   return config

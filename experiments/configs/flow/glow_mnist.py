@@ -13,4 +13,5 @@ def get_config(variant: str = ''):
   return common.image_config(
       variant, dict(name='mnist', scale='minus_one_one'), num_steps=100_000,
       optimizer=dict(learning_rate=1e-3, warmup_steps=2000, clip_norm=50.0),
-      kind='glow', num_scales=2, steps_per_scale=16, channels=256, num_blocks=0, lu=True)
+      kind='glow', glow=dict(lu=True),
+      multiscale=dict(num_scales=2, steps_per_scale=16, channels=256, num_blocks=0))

@@ -16,5 +16,5 @@ def get_config(variant: str = ''):
   return common.image_config(
       variant, dict(name='cifar10', scale='zero_one', random_flip=True), num_steps=500_000,
       every=20_000, optimizer=dict(name='adamw', learning_rate=1e-3, weight_decay=5e-5, clip_norm=100.0),
-      kind='realnvp', num_scales=2, steps_per_scale=3, channels=64, num_blocks=8, logit=True,
-      logit_alpha=0.05)
+      kind='realnvp', logit=True, logit_alpha=0.05,
+      multiscale=dict(num_scales=2, steps_per_scale=3, channels=64, num_blocks=8))

@@ -14,5 +14,5 @@ def get_config(variant: str = ''):
   return common.image_config(
       variant, dict(name='mnist', scale='zero_one'), num_steps=100_000,
       optimizer=dict(name='adamw', learning_rate=1e-3, weight_decay=5e-5, clip_norm=100.0),
-      kind='realnvp', num_scales=3, steps_per_scale=3, channels=64, num_blocks=4, logit=True,
-      logit_alpha=0.05)
+      kind='realnvp', logit=True, logit_alpha=0.05,
+      multiscale=dict(num_scales=3, steps_per_scale=3, channels=64, num_blocks=4))
