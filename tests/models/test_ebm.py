@@ -1,7 +1,10 @@
 """EBM model: the loss against a hand computation, stop-gradient negatives, spectral norm
 state, class-conditional energies, evaluation, and the modes on a known energy."""
+import dataclasses
+import functools
 import math
 
+import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -10,9 +13,11 @@ import pytest
 from experiments.configs.ebm import toy
 from gdm.data.source import DatasetInfo
 from gdm.metrics.auroc import auroc
-from gdm.models import ebm, ebm_modes
-from gdm.models.ebm_nets import ResNetEnergy
-from gdm.sampling.langevin import sgld
+from gdm.models import ebm
+from gdm.models.ebm import family
+from gdm.models.ebm import modes as ebm_modes
+from gdm.models.ebm.nets import ResNetEnergy, build_net
+from gdm.train.config import parse_run
 from tests.helpers import random_like
 
 KEY = jax.random.key(0, impl='rbg')     # fast to compile on CPU
@@ -27,9 +32,14 @@ def toy_config(**model):
 
 
 def image_config(**model):
-  c = toy_config(net='resnet', channels=(4,), spectral_norm=True, **model)
+  c = toy_config(net='resnet', resnet=dict(channels=(4,)), spectral_norm=True, **model)
   c.data.name = 'mnist'
   return c
+
+
+def typed(config):
+  """The parsed RunConfig of a config dict (what the family's functions take)."""
+  return parse_run(config, ebm.FAMILY.config)
 
 
 def random_state(model, batch, seed=0):
@@ -55,7 +65,7 @@ def test_loss_is_cd_plus_regulariser_with_constant_negatives():
   x_neg = jnp.asarray(new[changed])              # the chains' end points, as constants
   assert np.all(np.abs(new) <= config.model.noise_range)
 
-  net = ebm.build_net(config.model, TOY, 1, jnp.float32)
+  net = build_net(typed(config).model, 1, jnp.float32)
 
   def by_hand(p):
     e_d = net.apply({'params': p['model']}, batch['x'])[:, 0]
@@ -132,7 +142,7 @@ def test_class_conditional_energy():
   y_new, y_old = np.asarray(new_state['buffer']['y']), np.asarray(state['buffer']['y'])
   assert moved.sum() == 16 and np.all(y_new[~moved] == y_old[~moved])
 
-  out = ebm.build_net(config.model, TOY, 8, jnp.float32).apply(
+  out = build_net(typed(config).model, 8, jnp.float32).apply(
       {'params': params['model']}, batch['x'])
   ev = jax.jit(model.evaluate)(params, state, batch, KEY)
   np.testing.assert_allclose(ev['energy'], np.asarray(out)[np.arange(16), y], rtol=1e-5)
@@ -145,24 +155,28 @@ def test_class_conditional_energy():
   assert 'conditional' not in ebm.FAMILY.model(toy_config(), TOY).modes
 
 
-def quadratic_tools(center, is_image=True, num_classes=0):
-  """Modes on E(x) = |x - center|^2 / 2, whose energy descent converges to `center`."""
-  energy = lambda p, ms, x, y=None: 0.5 * jnp.sum((x - center) ** 2,
-                                                  axis=tuple(range(1, x.ndim)))
+class Quadratic(nn.Module):
+  """E(x) = |x - center|^2 / 2 (no params), whose energy descent converges to `center`."""
+  center: jax.Array
 
-  def chain(p, ms, x0, y, key, num_steps, noise, update=None):
-    return sgld(lambda v: energy(p, ms, v), x0, key, step_size=0.1, noise_scale=noise,
-                num_steps=num_steps, bounds=(-1.0, 1.0), update=update)
+  def __call__(self, x, update_stats=False):
+    return 0.5 * jnp.sum((x - self.center) ** 2, axis=tuple(range(1, x.ndim)))[:, None]
 
-  return ebm_modes.Tools(energy=energy, chain=chain, generate=None, is_image=is_image,
-                         num_classes=num_classes, bounds=(-1.0, 1.0), corrupt_std=0.5,
-                         restore_steps=150, restore_noise=0.0)
+
+def quadratic_modes(center):
+  """The modes of an image EBM (pixels in [-1, 1], SGLD step 0.1, 150 noiseless restore
+  steps, corruption std 0.5) whose energy is `Quadratic(center)`."""
+  c = image_config(sgld=dict(step_size=0.1),
+                   restore=dict(steps=150, noise=0.0, corrupt_std=0.5))
+  q = dataclasses.replace(family.build(typed(c), IMAGES), net=Quadratic(center))
+  assert q.bounds == (-1.0, 1.0) and not q.num_classes
+  return {name: functools.partial(fn, q) for name, fn in ebm_modes.modes_of(q).items()}
 
 
 def test_modes_on_a_known_energy():
   rng = np.random.default_rng(3)
   x = jnp.asarray(rng.uniform(-0.8, 0.8, (10, 8, 8, 1)), jnp.float32)
-  modes = ebm_modes.make_modes(quadratic_tools(x[:8]))
+  modes = quadratic_modes(x[:8])
   batch, params = {'x': x}, {'model': {}}
   out = jax.jit(modes['denoise'])(params, {}, batch, KEY)
   assert out['denoise'].shape == (3, 8, 8, 8, 1)
@@ -174,7 +188,7 @@ def test_modes_on_a_known_energy():
   np.testing.assert_allclose(filled, clean, atol=1e-5)             # missing half restored
   assert np.all(out['start_mse'] > 0.1) and np.all(out['missing_mse'] < 1e-10)
 
-  far = ebm_modes.make_modes(quadratic_tools(jnp.zeros((1, 8, 8, 1))))['ood']
+  far = quadratic_modes(jnp.zeros((1, 8, 8, 1)))['ood']
   out = jax.jit(far)(params, {}, {'x': 0.1 * x}, KEY)    # data near the energy's minimum
   assert float(out['auroc_noise']) == pytest.approx(float(auroc(out['energy_data'],
                                                                 out['energy_noise'])))
@@ -184,8 +198,8 @@ def test_modes_on_a_known_energy():
 
 def test_bounds_follow_the_data_range():
   c = image_config()
-  assert ebm.bounds_of(c, IMAGES) == (-1.0, 1.0)
+  assert family.bounds_of(typed(c), IMAGES) == (-1.0, 1.0)
   c.data.scale = 'zero_one'
-  assert ebm.bounds_of(c, IMAGES) == (0.0, 1.0)
-  assert ebm.bounds_of(toy_config(noise_range=3.0), TOY) == (-3.0, 3.0)
-  assert math.isfinite(ebm.bounds_of(c, IMAGES)[1])
+  assert family.bounds_of(typed(c), IMAGES) == (0.0, 1.0)
+  assert family.bounds_of(typed(toy_config(noise_range=3.0)), TOY) == (-3.0, 3.0)
+  assert math.isfinite(family.bounds_of(typed(c), IMAGES)[1])

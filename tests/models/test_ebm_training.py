@@ -50,7 +50,7 @@ def test_short_training_ranks_data_above_uniform_noise(tmp_path):
   config = toy.get_config()
   config.data.update(name='moons', num_examples=4096)
   config.train.optimizer.learning_rate = 3e-3
-  config.model.update(hidden=(64, 64), sgld_steps=10, buffer_size=1024)
+  config.model.update(mlp=dict(hidden=(64, 64)), sgld=dict(steps=10), buffer=dict(size=1024))
   config.train.update(num_steps=300, batch_size=64)
   config.eval.batch_size = 256
   exp = experiment.build(config, str(tmp_path), FAMILIES['ebm'], ONE)

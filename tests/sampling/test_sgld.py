@@ -4,7 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gdm.sampling.langevin import check_sgld, clip_per_example, sgld
+from gdm.sampling.langevin import SGLDConfig, clip_per_example, sgld
+from gdm.utils.schema import parse
 
 KEY = jax.random.key(0, impl='rbg')
 MU = np.array([1.0, -0.5])
@@ -73,13 +74,14 @@ def test_bounds_and_update_mask():
 
 
 @pytest.mark.parametrize('args, message', [
-    ((0.0, 0.1, 5, 0.0), 'model.step_size=0.0 must be > 0'),
-    ((-1.0, 0.1, 5, 0.0), 'model.step_size=-1.0 must be > 0'),
-    ((0.1, 0.0, 5, 0.0), 'model.noise_scale=0.0 must be > 0'),
-    ((0.1, -0.1, 5, 0.0), 'model.noise_scale=-0.1 must be > 0'),
-    ((0.1, 0.1, 0, 0.0), 'model.sgld_steps=0 must be >= 1'),
-    ((0.1, 0.1, 5, -1.0), 'model.grad_clip=-1.0 must be >= 0'),
+    ((0.0, 0.1, 5, 0.0), 'model.sgld.step_size=0.0 must be > 0'),
+    ((-1.0, 0.1, 5, 0.0), 'model.sgld.step_size=-1.0 must be > 0'),
+    ((0.1, 0.0, 5, 0.0), 'model.sgld.noise_scale=0.0 must be > 0'),
+    ((0.1, -0.1, 5, 0.0), 'model.sgld.noise_scale=-0.1 must be > 0'),
+    ((0.1, 0.1, 0, 0.0), 'model.sgld.steps=0 must be >= 1'),
+    ((0.1, 0.1, 5, -1.0), 'model.sgld.grad_clip=-1.0 must be >= 0'),
 ])
 def test_bad_settings(args, message):
+  values = dict(zip(('step_size', 'noise_scale', 'steps', 'grad_clip'), args))
   with pytest.raises(ValueError, match=message):
-    check_sgld(*args)
+    parse(SGLDConfig, values, 'model.sgld.')

@@ -1,14 +1,8 @@
-"""The classifier model section shared by the domain-feature classifiers."""
-import ml_collections
+"""The classifier model section shared by the domain-feature classifiers: the defaults of
+gdm.models.classifier.config.ClassifierConfig with a baseline's overrides, checked."""
+from experiments.configs import default
+from gdm.models.classifier.config import ClassifierConfig
 
 
-def model_config(**overrides) -> ml_collections.ConfigDict:
-  model = ml_collections.ConfigDict(dict(
-      kind='mlp',          # mlp | conv
-      hidden=(256,),       # mlp widths before the feature layer
-      channels=(32, 64),   # conv: one stride-2 level per entry
-      feature_dim=64,      # the domain features: penultimate activations
-      act='relu',
-  ))
-  model.update(overrides)
-  return model
+def model_config(**overrides):
+  return default.model_section(ClassifierConfig, **overrides)

@@ -17,8 +17,8 @@ from experiments.configs.ebm import common
 
 
 def get_config(variant: str = ''):
-  config = common.image_setup(default.get_config(), 'cifar10', channels=(128, 128, 256),
-                              blocks=2)
+  config = common.image_setup(default.get_config(), 'cifar10',
+                              resnet=dict(channels=(128, 128, 256), blocks=2))
   config.data.random_flip = True
   default.set_schedule(config, num_steps=100_000, batch_size=128, log_every=500,
                        every=10_000)

@@ -16,6 +16,6 @@ from experiments.configs.ebm import common
 
 
 def get_config(variant: str = ''):
-  config = common.toy_setup(default.get_config(), 'eight_gaussians', sgld_steps=20,
-                            buffer_size=10_000, sample_steps=200)
+  config = common.toy_setup(default.get_config(), 'eight_gaussians', sgld=dict(steps=20),
+                            buffer=dict(size=10_000), sampling=dict(steps=200))
   return default.apply_variant(config, variant, smoke=dict(common.SMOKE))

@@ -1,5 +1,5 @@
 """MLP energy on the 2-D two-moons toy (no download) with short-run non-persistent MCMC
-(Nijkamp et al., 2019): no replay buffer, every train step runs `sgld_steps` of Langevin
+(Nijkamp et al., 2019): no replay buffer, every train step runs `sgld.steps` of Langevin
 dynamics from uniform noise, and samples are drawn the same way. The step (0.05) is five
 times the persistent toy's: a chain has only these 50 steps to travel from the box to the data.
   python -m experiments.ebm --workdir=/tmp/ebm_moons_shortrun \
@@ -13,6 +13,6 @@ from experiments.configs.ebm import common
 
 
 def get_config(variant: str = ''):
-  config = common.toy_setup(default.get_config(), 'moons', sgld_steps=50, step_size=0.05,
-                            buffer_size=0)
-  return default.apply_variant(config, variant, smoke=dict(common.SMOKE, buffer_size=0))
+  config = common.toy_setup(default.get_config(), 'moons', sgld=dict(steps=50, step_size=0.05),
+                            buffer=dict(size=0))
+  return default.apply_variant(config, variant, smoke=dict(common.SMOKE, buffer=dict(size=0)))

@@ -6,18 +6,19 @@ dynamics follows the input gradient, which ReLU makes piecewise constant), globa
 and a linear head, with spectral normalisation on every kernel (Miyato et al., 2018) to
 bound the network's Lipschitz constant and so the sampler's gradients. Spectral norm's power
 iteration vectors live in the 'batch_stats' collection; `update_stats=True` advances them.
-Both take `update_stats` so the model calls them the same way.
+Both take `update_stats` so the model calls them the same way; `build_net` picks one.
 """
 from typing import Sequence
 
 import flax.linen as nn
 import jax.numpy as jnp
 
+from gdm.models.ebm.config import EBMConfig
 from gdm.nn.mlp import activation
 from gdm.nn.spectral_norm import apply_layer
 
 
-class _Layer(nn.Module):
+class ConvOrDense(nn.Module):
   """A Conv or Dense layer, spectrally normalised when `spectral_norm`."""
   features: int
   kernel: tuple[int, int] | None = None     # None = Dense
@@ -47,8 +48,8 @@ class EnergyMLP(nn.Module):
     x = x.reshape(x.shape[0], -1)
     for i, f in enumerate(self.hidden):
       x = activation(self.act)(
-          _Layer(f, None, self.spectral_norm, self.dtype, name=f'dense{i}')(x, update_stats))
-    return _Layer(self.out_dim, None, self.spectral_norm, self.dtype, name='head')(
+          ConvOrDense(f, None, self.spectral_norm, self.dtype, name=f'dense{i}')(x, update_stats))
+    return ConvOrDense(self.out_dim, None, self.spectral_norm, self.dtype, name='head')(
         x, update_stats)
 
 
@@ -62,9 +63,9 @@ class EnergyResBlock(nn.Module):
   @nn.compact
   def __call__(self, x, update_stats: bool):
     act, sn, dt = activation(self.act), self.spectral_norm, self.dtype
-    h = _Layer(self.features, (3, 3), sn, dt, name='conv0')(act(x), update_stats)
-    h = _Layer(self.features, (3, 3), sn, dt, name='conv1')(act(h), update_stats)
-    skip = x if x.shape[-1] == self.features else _Layer(
+    h = ConvOrDense(self.features, (3, 3), sn, dt, name='conv0')(act(x), update_stats)
+    h = ConvOrDense(self.features, (3, 3), sn, dt, name='conv1')(act(h), update_stats)
+    skip = x if x.shape[-1] == self.features else ConvOrDense(
         self.features, (1, 1), sn, dt, name='skip')(x, update_stats)
     out = skip + h
     return nn.avg_pool(out, (2, 2), (2, 2)) if self.downsample else out
@@ -83,7 +84,7 @@ class ResNetEnergy(nn.Module):
   @nn.compact
   def __call__(self, x, update_stats: bool = False):
     sn, dt = self.spectral_norm, self.dtype
-    h = _Layer(self.channels[0], (3, 3), sn, dt, name='conv_in')(x, update_stats)
+    h = ConvOrDense(self.channels[0], (3, 3), sn, dt, name='conv_in')(x, update_stats)
     last = len(self.channels) - 1
     for level, c in enumerate(self.channels):
       for b in range(self.blocks):
@@ -91,4 +92,12 @@ class ResNetEnergy(nn.Module):
         h = EnergyResBlock(c, down, self.act, sn, dt, name=f'block{level}_{b}')(
             h, update_stats)
     h = activation(self.act)(h).mean(axis=(1, 2))
-    return _Layer(self.out_dim, None, sn, dt, name='head')(h, update_stats)
+    return ConvOrDense(self.out_dim, None, sn, dt, name='head')(h, update_stats)
+
+
+def build_net(m: EBMConfig, out_dim: int, dtype) -> nn.Module:
+  """The energy network of `m.net`: x -> [B, out_dim]."""
+  if m.net == 'resnet':
+    return ResNetEnergy(tuple(m.resnet.channels), m.resnet.blocks, out_dim, m.act,
+                        m.spectral_norm, dtype)
+  return EnergyMLP(tuple(m.mlp.hidden), out_dim, m.act, m.spectral_norm, dtype)
