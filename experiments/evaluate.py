@@ -65,7 +65,7 @@ def main(argv):
 
   try:
     config, family = experiment.load_run(FLAGS.workdir)
-    exp = experiment.build(config, FLAGS.workdir, get_family(family))
+    exp = experiment.build(config, FLAGS.workdir, get_family(family), migrate=True)
     sample_metrics.check_request(FLAGS.metrics, FLAGS.num_samples, FLAGS.kid_subset_size,
                                  FLAGS.is_splits, FLAGS.pr_k, FLAGS.features, exp.info.is_image)
     if FLAGS.mode == 'ref_stats':

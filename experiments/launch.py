@@ -7,6 +7,7 @@ python -m experiments.<family> --workdir=DIR [--config=PATH[:smoke]] [--config.K
 import json
 import logging
 import os
+import re
 import sys
 
 from absl import app
@@ -34,7 +35,7 @@ def define_flags(default_config: str):
         'config', os.path.join(here, 'configs', default_config), 'Config file (a '
         'get_config() module; append :smoke for the tiny variant).', lock_config=True)
   except (AttributeError, KeyError, TypeError, ValueError) as e:
-    _fail(f'bad --config.* flag: no such config key {_innermost(e)}')
+    _fail(_unknown_flag_key(_innermost(e), sys.argv[1:]))
 
 
 def _fail(message):
@@ -43,6 +44,22 @@ def _fail(message):
     text = text.splitlines()[-1]
   sys.stderr.write(f'error: {" ".join(text.split())}\n')   # one line
   sys.exit(2)
+
+
+def _unknown_flag_key(message: str, argv: list[str]) -> str:
+  """ml_collections' "no such key 'k' Did you mean "x"" as one line with the dotted path of
+  the --config.* flag that named it."""
+  found = re.search(r"'([^']+)'", message)
+  key = found.group(1) if found else ''
+  hint = re.search(r'Did you mean "([^"]+)"', message)
+  for arg in argv:
+    path = arg.split('=', 1)[0].removeprefix('--')
+    if path.startswith('config.') and path.split('.')[-1] == key:
+      dotted = path.removeprefix('config.')
+      parent = dotted.rpartition('.')[0]
+      close = f'; did you mean {parent + "." if parent else ""}{hint.group(1)}?' if hint else ''
+      return f'unknown config key {dotted!r} (flag {arg}){close}'
+  return f'bad --config.* flag: no such config key {" ".join(message.split())}'
 
 
 def _last_line(error: BaseException) -> str:

@@ -82,7 +82,7 @@ class Checkpointer:
     except Exception as e:   # noqa: BLE001  (orbax raises many types for a broken directory)
       raise UnreadableCheckpoint(f'checkpoint {where} cannot be read ({_reason(e)})') from None
     if stored is None or not have:
-      raise UnreadableCheckpoint(f'checkpoint {where} has no readable state metadata')
+      raise UnreadableCheckpoint(f'checkpoint {where} cannot be read (no state metadata)')
     want = _describe(abstract_state)
     for path in sorted(set(want) | set(have)):
       if want.get(path) != have.get(path):

@@ -79,17 +79,18 @@ class RunConfig:
   model: Any = None             # the family's own section (its dataclass)
 
 
-def parse_run(values, model_config: type | None) -> RunConfig:
+def parse_run(values, model_config: type | None, migrate: bool = False) -> RunConfig:
   """The whole config checked: every section, `model` against the family's `model_config`
-  (None: the model section is passed through unchecked)."""
+  (None: the model section is passed through unchecked). `migrate`: the config.json of an
+  older run, whose moved keys (a section's MOVED) are put where they live now."""
   mapping = dict(values.items())
   if 'model' not in mapping:
     raise ValueError('config has no model section; build configs on '
                      'experiments/configs/default.py and a family common.py')
   model = mapping.pop('model')
   if model_config is not None:
-    model = schema.parse(model_config, model, 'model.')
-  run = schema.parse(RunConfig, mapping)
+    model = schema.parse(model_config, model, 'model.', migrate)
+  run = schema.parse(RunConfig, mapping, '', migrate)
   return RunConfig(seed=run.seed, data=run.data, train=run.train, eval=run.eval,
                    sample=run.sample, model=model)
 

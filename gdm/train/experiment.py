@@ -134,8 +134,10 @@ def abstract_state(init_state: Callable, example: dict, sharding) -> Any:
                       shapes)
 
 
-def build(config, workdir: str, family: Family, devices=None) -> Experiment:
-  run = parse_run(config, family.config)
+def build(config, workdir: str, family: Family, devices=None,
+          migrate: bool = False) -> Experiment:
+  """`migrate`: `config` is an older run's config.json (see gdm.train.config.parse_run)."""
+  run = parse_run(config, family.config, migrate)
   mesh = distributed.make_mesh(devices)
   distributed.check_batch_size(run.train.batch_size, mesh)
   distributed.check_batch_size(run.eval.batch_size, mesh, 'eval.batch_size')

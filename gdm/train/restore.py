@@ -48,7 +48,7 @@ def restore_run(workdir: str, family: Family, role: str = 'run') -> RestoredRun:
   if stored.get('family') != family.name:
     raise ValueError(f'{role}={workdir!r} is a {stored.get("family")!r} run, not a '
                      f'{family.name!r} one')
-  run = parse_run(config, family.config)
+  run = parse_run(config, family.config, migrate=True)
   info = _info(workdir, stored, run)
   model = family.make(run, info)
   prepare = data_lib.make_prepare(run.data.pixels, info, run.data.random_flip)

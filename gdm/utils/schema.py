@@ -65,7 +65,7 @@ class _Mismatch(Exception):
   pass
 
 
-def _convert(value, tp, path: str):
+def _convert(value, tp, path: str, migrate: bool = False):
   """`value` as type `tp`, or _Mismatch; nested sections raise their own ValueErrors."""
   if tp is Any:
     return value
@@ -73,7 +73,7 @@ def _convert(value, tp, path: str):
   if origin in (typing.Union, types.UnionType):
     for option in typing.get_args(tp):
       try:
-        return _convert(value, option, path)
+        return _convert(value, option, path, migrate)
       except _Mismatch:
         continue
     raise _Mismatch
@@ -92,7 +92,7 @@ def _convert(value, tp, path: str):
     mapping = _as_mapping(value)
     if mapping is None:
       raise _Mismatch
-    return parse(tp, mapping, path + '.')
+    return parse(tp, mapping, path + '.', migrate)
   if tp is type(None):
     if value is None:
       return None
@@ -116,24 +116,52 @@ def _convert(value, tp, path: str):
   raise TypeError(f'schema: unsupported field type {tp!r} at {path}')
 
 
-def parse(cls, values, prefix: str = ''):
-  """`values` (a mapping, ConfigDict or instance of cls) as a `cls` instance."""
+def _moved(cls) -> dict[str, str]:
+  """A section's `MOVED = {old key: new dotted key}` (ClassVar): keys that used to live here."""
+  return getattr(cls, 'MOVED', {})
+
+
+def _migrate(cls, mapping: Mapping) -> dict:
+  """`mapping` with every moved key put where it lives now (for config.json of older runs)."""
+  out = {k: (dict(_as_mapping(v)) if _as_mapping(v) is not None else v)
+         for k, v in mapping.items()}
+  for old, new in _moved(cls).items():
+    if old not in out:
+      continue
+    value = out.pop(old)
+    *parents, leaf = new.split('.')
+    node = out
+    for part in parents:
+      node = node.setdefault(part, {})
+    node.setdefault(leaf, value)
+  return out
+
+
+def parse(cls, values, prefix: str = '', migrate: bool = False):
+  """`values` (a mapping, ConfigDict or instance of cls) as a `cls` instance. `migrate`
+  moves keys a section lists in MOVED to their new place (reading an older run's
+  config.json); otherwise a moved key is an error that names where it went."""
   if isinstance(values, cls):
     return values
   mapping = _as_mapping(values)
   if mapping is None:
     raise ValueError(f'config key {prefix.rstrip(".")!r} must be a section, got {values!r}')
+  if migrate:
+    mapping = _migrate(cls, mapping)
   hints = typing.get_type_hints(cls)
   fields = [f.name for f in dataclasses.fields(cls) if f.init]
   kwargs = {}
   for key, value in mapping.items():
+    if key in _moved(cls) and key not in fields:
+      raise ValueError(f'config key {prefix + key!r} is now {prefix + _moved(cls)[key]!r}; '
+                       f'set that instead')
     if key not in fields:
       close = difflib.get_close_matches(key, fields, n=1)
       hint = f'; did you mean {prefix}{close[0]}?' if close else ''
       raise ValueError(f'unknown config key {prefix + key!r}{hint} (known in '
                        f'{prefix.rstrip(".") or "the config"}: {", ".join(fields)})')
     try:
-      kwargs[key] = _convert(value, hints[key], prefix + key)
+      kwargs[key] = _convert(value, hints[key], prefix + key, migrate)
     except _Mismatch:
       if dataclasses.is_dataclass(hints[key]):
         raise ValueError(f'config key {prefix + key!r} must be a section, got {value!r}') from None

@@ -102,7 +102,8 @@ def test_checkpoint_that_does_not_match_the_model(tmp_path):
 def test_launcher_errors_are_one_line_with_exit_code_2(tmp_path):
   workdir = str(tmp_path / 'w')
   for args, message in [
-      (['--config.train.num_stepz=5'], "no such config key 'num_stepz' Did you mean"),
+      (['--config.train.num_stepz=5'], "unknown config key 'train.num_stepz' (flag "
+                                       "--config.train.num_stepz=5); did you mean train.num_steps?"),
       (['--config.train.num_steps=abc'], "--config.train.num_steps=abc: invalid literal"),
       (['--config=experiments/configs/autoencoder/conv_digits.py:bogus'],
        "unknown config variant 'bogus'"),

@@ -1,5 +1,6 @@
 """Typed config sections: conversion, one-line errors with dotted keys, defaults."""
 import json
+from typing import ClassVar
 
 import ml_collections
 import pytest
@@ -66,3 +67,19 @@ def test_defaults_check_overrides_where_they_are_written():
     schema.defaults(Outer, 'm.', flga=True)
   with pytest.raises(ValueError, match=r"'m.inner.nam'; did you mean m.inner.name\?"):
     schema.defaults(Outer, 'm.', inner={'nam': 'b'})
+
+
+@section
+class Renamed:
+  MOVED: ClassVar[dict] = {'old_rate': 'inner.rate', 'flg': 'flag'}
+  flag: bool = False
+  inner: Inner = Inner()
+
+
+def test_moved_keys_name_their_new_place_and_migrate_from_old_runs():
+  with pytest.raises(ValueError, match=r"^config key 'm.old_rate' is now 'm.inner.rate'; set "
+                                       r"that instead$"):
+    schema.parse(Renamed, {'old_rate': 2.0}, 'm.')
+  old = {'old_rate': 2.0, 'flg': True, 'inner': {'name': 'b'}}
+  assert schema.parse(Renamed, old, 'm.', migrate=True) == Renamed(
+      flag=True, inner=Inner(rate=2.0, name='b'))

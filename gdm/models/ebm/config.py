@@ -5,6 +5,8 @@ chains have one sub-section per use: `sgld` (the training negatives' Langevin se
 samples and restorations share), `buffer` (persistent chains; size 0 = short-run chains from
 noise every step), `sampling` (samples) and `restore` (the denoise / inpaint modes).
 """
+from typing import ClassVar
+
 from gdm.data.source import DatasetInfo
 from gdm.nn.mlp import ACTIVATIONS
 from gdm.sampling.langevin import SGLDConfig
@@ -68,6 +70,15 @@ class RestoreConfig:
 
 @section
 class EBMConfig:
+  # Keys that lived at the top of the section before the redesign (older runs' config.json).
+  MOVED: ClassVar[dict] = {
+      'hidden': 'mlp.hidden', 'channels': 'resnet.channels', 'blocks': 'resnet.blocks',
+      'sgld_steps': 'sgld.steps', 'step_size': 'sgld.step_size',
+      'noise_scale': 'sgld.noise_scale', 'grad_clip': 'sgld.grad_clip',
+      'sgld_unroll': 'sgld.unroll', 'buffer_size': 'buffer.size',
+      'reinit_share': 'buffer.reinit_share', 'sample_steps': 'sampling.steps',
+      'sample_init': 'sampling.init', 'restore_steps': 'restore.steps',
+      'restore_noise': 'restore.noise', 'corrupt_std': 'restore.corrupt_std'}
   net: str = 'mlp'              # mlp (vectors) | resnet (images)
   mlp: MLPConfig = MLPConfig()
   resnet: ResNetConfig = ResNetConfig()

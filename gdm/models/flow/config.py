@@ -3,6 +3,8 @@
 Keys every kind reads stay flat; the keys of one architecture sit in its own sub-section:
 model.multiscale.* (realnvp and glow on images), model.glow.*, model.cnf.*.
 """
+from typing import ClassVar
+
 from gdm.data.config import DataConfig
 from gdm.data.source import DatasetInfo
 from gdm.flows.prior import PRIORS
@@ -52,6 +54,12 @@ class CNFConfig:
 
 @section
 class FlowConfig:
+  # Keys that lived at the top of the section before the redesign (older runs' config.json).
+  MOVED: ClassVar[dict] = {
+      'num_scales': 'multiscale.num_scales', 'steps_per_scale': 'multiscale.steps_per_scale',
+      'channels': 'multiscale.channels', 'num_blocks': 'multiscale.num_blocks',
+      'lu': 'glow.lu', 'ode_time': 'cnf.time', 'ode_steps': 'cnf.num_steps',
+      'trace': 'cnf.trace'}
   kind: str = 'realnvp'         # nice | realnvp | glow | maf | iaf | cnf
   num_layers: int = 8           # vectors (and NICE): couplings / glow steps / MAF layers / CNFs
   hidden: tuple[int, ...] = (64, 64)  # MLP widths: vector couplings, NICE, MADE, CNF dynamics
