@@ -8,7 +8,8 @@ random data and fresh params (speed does not depend on either), without loading 
 Sampling is one compiled loop with one full forward pass per position (784 for 28x28
 binary, 3072 for 32x32 RGB subpixels, 1024 for PixelCNN++'s whole pixels), so it costs about
 positions x forward passes; the first calls (compiles) are reported separately. Shrink a
-paper-sized net with --config.model.features=... to keep CPU runs short.
+paper-sized net with its section, e.g. --config.model.pixelcnn.features=..., to keep CPU runs
+short.
 """
 import json
 import time

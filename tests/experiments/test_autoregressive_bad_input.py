@@ -22,18 +22,22 @@ def _build(tmp_path, config):
     ({'data.binarize': 'none', 'model.likelihood': 'categorical', 'data.dequantize': True},
      r'integer pixel values in \[0, 255\] scaled to \[-1, 1\].*dequantize=True'),
     ({'model.likelihood': 'logistic_mixture'}, "net='pixelcnn_pp' goes with"),
-    ({'model.features': 7}, 'model.features=7 must be a positive multiple of 2'),
-    ({'model.first_kernel_size': 4}, 'first_kernel_size=4 and kernel_size=3 must be odd'),
+    ({'model.pixelcnn.features': 7}, 'model.pixelcnn.features=7 must be a positive multiple of 2'),
+    ({'model.pixelcnn.first_kernel_size': 4}, 'model.pixelcnn.first_kernel_size=4 must be odd'),
     ({'model.inpaint_rows': 8}, r'model.inpaint_rows=8 must be in \[0, 8\)'),
-    ({'model.net': 'pixelcnn_pp', 'model.likelihood': 'logistic_mixture', 'model.levels': 5},
+    ({'model.net': 'pixelcnn_pp', 'model.likelihood': 'logistic_mixture',
+      'model.pixelcnn_pp.levels': 5},
      'need image sides divisible by 16'),
     ({'model.vqvae_workdir': '/nonexistent/vq'}, "vqvae_workdir='/nonexistent/vq' does not"),
 ])
 def test_bad_config_values(tmp_path, overrides, message):
   config = pixelcnn_digits.get_config('smoke')
   for key, value in overrides.items():
-    section, name = key.split('.')
-    config[section][name] = value
+    *sections, name = key.split('.')
+    node = config
+    for section in sections:
+      node = node[section]
+    node[name] = value
   if 'model.vqvae_workdir' in overrides:
     config.model.likelihood = 'categorical'
   with pytest.raises(ValueError, match=message) as e:

@@ -14,9 +14,9 @@ from experiments.configs import default
 from experiments.configs.autoregressive import common
 from gdm.data.source import DatasetInfo
 from gdm.models import autoregressive
-from gdm.models import autoregressive_heads as heads
-from gdm.models import autoregressive_nets as nets
-from gdm.models import autoregressive_sampling as sampling
+from gdm.models.autoregressive import heads, nets, sampling
+from gdm.models.autoregressive.config import AutoregressiveConfig
+from gdm.utils import schema
 from tests.helpers import random_like
 
 KEY = jax.random.key(0, impl='rbg')
@@ -25,7 +25,7 @@ KEY = jax.random.key(0, impl='rbg')
 def _model(shape, kind='image', binarize='static', **model):
   config = default.get_config()
   config.data.binarize = binarize
-  config.model = common.model_config(**dict(common.SMOKE, **model))
+  config.model = common.model_config(**common.smoke(**model))
   info = DatasetInfo('tiny', shape, kind, num_classes=3)
   m = autoregressive.FAMILY.model(config, info)
   batch = {'x': jnp.zeros((1,) + shape) - (binarize == 'none' and kind == 'image'),
@@ -57,9 +57,10 @@ def test_binary_probabilities_of_all_images_sum_to_one(net):
 def test_eight_bit_models_normalise_over_all_values_of_a_two_channel_pixel():
   values = np.arange(256) / 127.5 - 1
   grid = np.stack(np.meshgrid(values, values, indexing='ij'), -1).reshape(-1, 1, 1, 2)
-  for model in (dict(net='gated_pixelcnn', likelihood='categorical', features=4,
-                     head_features=4),
-                dict(net='pixelcnn_pp', likelihood='logistic_mixture', levels=1)):
+  for model in (dict(net='gated_pixelcnn', likelihood='categorical',
+                     gated_pixelcnn=dict(features=4, head_features=4)),
+                dict(net='pixelcnn_pp', likelihood='logistic_mixture',
+                     pixelcnn_pp=dict(levels=1))):
     m, params, state = _model((1, 1, 2), binarize='none', **model)
     out = jax.jit(m.evaluate)(params, state, {'x': jnp.asarray(grid, jnp.float32)}, KEY)
     np.testing.assert_allclose(np.exp(-np.asarray(out['nll'], np.float64)).sum(), 1.0,
@@ -80,8 +81,9 @@ def test_samples_and_completions_follow_the_exact_probabilities():
   # Completion of the bottom row given the top row (1, 0): p(x3, x4 | x1=1, x2=0).
   given = jnp.broadcast_to(jnp.asarray([[1.0, 0.0], [0.0, 0.0]])[None, :, :, None], (n, 2, 2, 1))
   observed = sampling.rows_observed(given.shape, 1)
-  head = heads.bernoulli()
-  net = nets.build(common.model_config(**dict(common.SMOKE, net='pixelcnn')), (2, 2, 1), 1)
+  head = heads.Bernoulli()
+  net = nets.build(schema.parse(AutoregressiveConfig, common.model_config(
+      **common.smoke(net='pixelcnn'))), (2, 2, 1), 1)
   filled = jax.jit(lambda k: sampling.complete(
       lambda g: net.apply(params['model'], g, None), head, k, given,
       sampling.prefix_lengths(observed, False)))(KEY)
@@ -93,7 +95,8 @@ def test_samples_and_completions_follow_the_exact_probabilities():
 
 def test_inpaint_mode_keeps_the_observed_rows():
   m, params, state = _model((4, 4, 3), binarize='none', net='gated_pixelcnn',
-                            likelihood='categorical', features=6, head_features=6)
+                            likelihood='categorical',
+                            gated_pixelcnn=dict(features=6, head_features=6))
   x = jnp.asarray(np.random.default_rng(0).integers(0, 256, size=(3, 4, 4, 3)) / 127.5 - 1,
                   jnp.float32)
   out = jax.jit(m.modes['inpaint'])(params, state, {'x': x}, KEY)['inpainting']
@@ -120,7 +123,7 @@ def test_masks_that_are_not_a_raster_prefix_are_rejected():
 
 def test_made_density_on_a_2d_toy_integrates_to_one():
   m, params, state = _model((2,), kind='vector', binarize='none', net='made',
-                            likelihood='gaussian_mixture', hidden=(16,))
+                            likelihood='gaussian_mixture', made=dict(hidden=(16,)))
   t = np.linspace(-8, 8, 321)
   grid = np.stack(np.meshgrid(t, t, indexing='ij'), -1).reshape(-1, 2)
   out = jax.jit(m.evaluate)(params, state, {'x': jnp.asarray(grid, jnp.float32)}, KEY)
@@ -135,5 +138,5 @@ def test_gaussian_mixture_head_matches_scipy():
   x = rng.normal(size=(5,)).astype(np.float32)
   w = np.exp(out[:, :2]) / np.exp(out[:, :2]).sum(1, keepdims=True)
   want = np.log((w * stats.norm.pdf(x[:, None], out[:, 2:4], np.exp(out[:, 4:]))).sum(1))
-  got = heads.gaussian_mixture(2).log_prob(jnp.asarray(out), jnp.asarray(x))
+  got = heads.GaussianMixture(2).log_prob(jnp.asarray(out), jnp.asarray(x))
   np.testing.assert_allclose(got, want, rtol=1e-5)

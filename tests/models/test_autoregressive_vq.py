@@ -25,7 +25,7 @@ def test_prior_over_codes_trains_samples_and_inpaints(tmp_path):
   loop.train_and_evaluate(vq, vq_dir, FAMILIES['vqvae'], ONE)
 
   config = vqvae_prior_digits.get_config('smoke')
-  config.model.vqvae_workdir, config.model.vqvae_config = vq_dir, ''
+  config.model.vqvae_workdir, config.model.untrained_vqvae = vq_dir, None
   config.train.num_steps = 4
   state = loop.train_and_evaluate(config, prior_dir, FAMILIES['autoregressive'], ONE)
   # The VQ-VAE stays frozen: the prior carries the checkpoint's EMA params unchanged.

@@ -8,10 +8,13 @@ import pytest
 from experiments.configs.vqvae import digits
 from experiments.families import FAMILIES
 from gdm.data.source import DatasetInfo
-from gdm.models import vqvae, vqvae_prior
+from gdm.models import vqvae_prior
+from gdm.models.vqvae.config import VQVAEConfig
+from gdm.models.vqvae.nets import build_networks
 from gdm.nn import vector_quantizer as vq
 from gdm.train import state as state_lib
 from gdm.train.step import make_train_step
+from gdm.utils import schema
 from tests.helpers import random_like, read_checkpoint
 
 DIGITS = DatasetInfo('digits', (16, 16, 1), 'image', num_classes=10)
@@ -48,7 +51,7 @@ def init(model, model_config, batch, ema, seed=0):
 
 
 def networks(c):
-  enc, dec = vqvae.build_networks(c.model, DIGITS, jnp.float32)
+  enc, dec = build_networks(schema.parse(VQVAEConfig, c.model), DIGITS, jnp.float32)
   return (jax.jit(lambda p, x: enc.apply({'params': p}, x)),
           jax.jit(lambda p, z: dec.apply({'params': p}, z)))
 

@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 
 from experiments.configs.autoregressive import common
-from gdm.models import autoregressive_nets as nets
+from gdm.models.autoregressive import nets
+from gdm.models.autoregressive.config import AutoregressiveConfig
 from gdm.nn.masked_conv import MaskedConv
 from gdm.nn.nade import NADE
 from gdm.nn.pixelcnn_pp import PixelCNNPP
 from gdm.objectives import logistic_mixture
+from gdm.utils import schema
 from tests.helpers import random_like
 
 H, W, C = 4, 4, 3
@@ -63,17 +65,21 @@ def test_single_masked_conv_sees_exactly_its_mask(mask_type):
   np.testing.assert_array_equal(dep, want)
 
 
+def _config(**model) -> AutoregressiveConfig:
+  return schema.parse(AutoregressiveConfig, common.model_config(**model))
+
+
 def _family_net(**model):
-  """The network as make() builds it (gdm.models.autoregressive_nets), with its params."""
-  net = nets.build(common.model_config(**model), (H, W, C), 2)
+  """The network as make() builds it (gdm.models.autoregressive.nets), with its params."""
+  net = nets.build(_config(**model), (H, W, C), 2)
   cond = jnp.ones((1, 2))
   params = _params(net.module, X[None], cond)['params']
   return lambda v: net.apply(params, v[None], cond)[0]
 
 
 def test_pixelcnn_is_causal_with_channels_and_conditioning():
-  dep = _subpixel_dependence(_family_net(net='pixelcnn', features=12, num_layers=2,
-                                         first_kernel_size=3), X)
+  dep = _subpixel_dependence(_family_net(net='pixelcnn', pixelcnn=dict(
+      features=12, num_layers=2, first_kernel_size=3)), X)
   allowed = _strictly_before(X.size)
   assert not np.any(dep & ~allowed)
   order = _order(H, W, C)
@@ -82,9 +88,8 @@ def test_pixelcnn_is_causal_with_channels_and_conditioning():
 
 
 def test_gated_pixelcnn_sees_every_earlier_subpixel():
-  dep = _subpixel_dependence(_family_net(net='gated_pixelcnn', features=12, num_layers=3,
-                                         kernel_size=3, first_kernel_size=3,
-                                         head_features=24), X)
+  dep = _subpixel_dependence(_family_net(net='gated_pixelcnn', gated_pixelcnn=dict(
+      features=12, num_layers=3, kernel_size=3, first_kernel_size=3, head_features=24)), X)
   # No blind spot: every earlier subpixel (within this 4x4 image) is seen, nothing else.
   missing = np.argwhere(_strictly_before(X.size) & ~dep)
   assert not np.any(dep & ~_strictly_before(X.size))
@@ -92,8 +97,8 @@ def test_gated_pixelcnn_sees_every_earlier_subpixel():
 
 
 def test_made_and_nade_as_image_models_are_causal():
-  for net_name in ('made', 'nade'):
-    m = common.model_config(net=net_name, hidden=(96,), act='tanh')   # >= D - 1 units
+  for net_name, hidden in (('made', (96,)), ('nade', 96)):      # >= D - 1 units
+    m = _config(net=net_name, **{net_name: dict(hidden=hidden, act='tanh')})
     net = nets.build(m, (H, W, C), 2)
     params = _params(net.module, X.reshape(1, -1), None)
     dep = _subpixel_dependence(lambda v: net.apply(params['params'], v[None], None)[0], X)

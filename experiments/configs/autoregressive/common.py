@@ -1,45 +1,35 @@
-"""The autoregressive model section shared by every autoregressive baseline."""
-import ml_collections
-
+"""The autoregressive model section shared by every autoregressive baseline: the defaults of
+gdm.models.autoregressive.config.AutoregressiveConfig with a baseline's overrides, checked.
+Net-specific keys sit in the net's section: model_config(net='made', made=dict(hidden=...))."""
 from experiments.configs import default
+from gdm.models.autoregressive.config import AutoregressiveConfig
 
 
-def model_config(**overrides) -> ml_collections.ConfigDict:
-  model = ml_collections.ConfigDict(dict(
-      net='pixelcnn',           # made | nade | pixelcnn | gated_pixelcnn | pixelcnn_pp
-      likelihood='bernoulli',   # bernoulli (binarized) | categorical (256-way) |
-                                # logistic_mixture (pixelcnn_pp) | gaussian_mixture (toys)
-      hidden=(500,),            # made: hidden widths; nade: one width
-      act='relu',               # made / nade hidden activation (NADE's paper: sigmoid)
-      order='identity',         # made: identity | reverse | random (seeded by 0)
-      features=64,              # pixelcnn (2h) / gated_pixelcnn / pixelcnn_pp width
-      num_layers=6,             # pixelcnn residual blocks / gated_pixelcnn gated layers
-      kernel_size=5,            # gated_pixelcnn: kernel of the gated layers
-      first_kernel_size=7,      # pixelcnn / gated_pixelcnn: the first (mask A) kernel
-      head_features=0,          # width of the 1x1 output layers; 0 = features
-      num_resnet=5,             # pixelcnn_pp: gated resnet blocks per level
-      levels=3,                 # pixelcnn_pp: resolutions (2 halvings)
-      dropout=0.5,              # pixelcnn_pp: dropout in every gated resnet block
-      num_mixtures=10,          # logistic_mixture / gaussian_mixture components
-      conditional=False,        # one-hot class label conditions every layer (every net)
-      inpaint_rows=0,           # --mode=inpaint: rows given; 0 = the top half
-      vqvae_workdir='',         # a trained experiments.vqvae run: the prior models its codes
-      vqvae_config='',          # with no workdir: an untrained VQ-VAE (smoke tests only)
-  ))
-  model.update(overrides)
-  return model
+def model_config(**overrides):
+  return default.model_section(AutoregressiveConfig, **overrides)
 
 
-SMOKE = dict(hidden=(16,), features=8, num_layers=1, kernel_size=3, first_kernel_size=3,
-             head_features=8, num_resnet=1, levels=2, num_mixtures=2)
+# Small nets of every kind, for the smoke variants.
+SMOKE = dict(made=dict(hidden=(16,)), nade=dict(hidden=16),
+             pixelcnn=dict(features=8, num_layers=1, first_kernel_size=3, head_features=8),
+             gated_pixelcnn=dict(features=8, num_layers=1, kernel_size=3, first_kernel_size=3,
+                                 head_features=8),
+             pixelcnn_pp=dict(features=8, num_resnet=1, levels=2), num_mixtures=2)
 
 
-def apply_variant(config: ml_collections.ConfigDict, variant: str, smoke_image_size: int = 8,
-                  **smoke):
-  """default.apply_variant with SMOKE (updated by `smoke`). Sampling is a loop over every
+def smoke(**overrides) -> dict:
+  """SMOKE with `overrides`, merged into SMOKE's net sections rather than replacing them."""
+  out = dict(SMOKE)
+  for key, value in overrides.items():
+    out[key] = {**out[key], **value} if isinstance(out.get(key), dict) else value
+  return out
+
+
+def apply_variant(config, variant: str, smoke_image_size: int = 8, **overrides):
+  """default.apply_variant with SMOKE (updated by `overrides`). Sampling is a loop over every
   position, so the smoke variant also resizes images to `smoke_image_size` (0 = keep; toys)
   and draws its few samples once, at the end."""
-  config = default.apply_variant(config, variant, smoke=dict(SMOKE, **smoke))
+  config = default.apply_variant(config, variant, smoke=smoke(**overrides))
   if variant == 'smoke':
     config.train.sample_every = 0
     config.sample.num_samples = 4

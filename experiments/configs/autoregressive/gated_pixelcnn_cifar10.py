@@ -13,11 +13,12 @@ from experiments.configs.autoregressive import common
 def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'cifar10'
-  config.model = common.model_config(net='gated_pixelcnn', likelihood='categorical',
-                                     features=384, num_layers=20, kernel_size=5,
-                                     first_kernel_size=7, head_features=1020)
+  config.model = common.model_config(
+      net='gated_pixelcnn', likelihood='categorical', gated_pixelcnn=dict(
+          features=384, num_layers=20, kernel_size=5, first_kernel_size=7, head_features=1020))
   default.set_schedule(config, num_steps=500_000, batch_size=64, log_every=1000,
                        every=20_000)
   config.train.optimizer.learning_rate = 3e-4
   config.eval.num_examples = 0
-  return common.apply_variant(config, variant, features=6, head_features=6)
+  return common.apply_variant(config, variant,
+                              gated_pixelcnn=dict(features=6, head_features=6))

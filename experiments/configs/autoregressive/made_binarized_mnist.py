@@ -7,7 +7,7 @@ and a single mask; about 86.6 nats with 32 masks (connectivity-agnostic training
 ensembling over orderings, which this implementation does not do). Their data are the fixed
 binarization of Salakhutdinov & Murray; here binarization is dynamic. Not yet measured here.
 NADE (Larochelle & Murray, 2011) in the same setting: add --config.model.net=nade
---config.model.act=sigmoid (one layer of 500 sigmoid units, tied weights).
+--config.model.nade.act=sigmoid (model.nade.hidden=500 sigmoid units, tied weights).
 """
 from experiments.configs import default
 from experiments.configs.autoregressive import common
@@ -17,7 +17,8 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'mnist'
   config.data.binarize = 'dynamic'
-  config.model = common.model_config(net='made', likelihood='bernoulli', hidden=(500,))
+  config.model = common.model_config(net='made', likelihood='bernoulli',
+                                     made=dict(hidden=(500,)))
   default.set_schedule(config, num_steps=100_000, batch_size=100, log_every=1000,
                        every=10_000)
   config.eval.num_examples = 0

@@ -14,7 +14,7 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'eight_gaussians'
   config.model = common.model_config(net='made', likelihood='gaussian_mixture',
-                                     hidden=(128, 128), num_mixtures=10)
+                                     made=dict(hidden=(128, 128)), num_mixtures=10)
   default.set_schedule(config, num_steps=3000, batch_size=256, log_every=200, every=1000)
   config.sample.num_samples = 1024
   return common.apply_variant(config, variant, smoke_image_size=0)

@@ -15,8 +15,8 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'mnist'
   config.data.binarize = 'dynamic'
-  config.model = common.model_config(net='pixelcnn', likelihood='bernoulli', features=128,
-                                     num_layers=12, first_kernel_size=7, head_features=64)
+  config.model = common.model_config(net='pixelcnn', likelihood='bernoulli', pixelcnn=dict(
+      features=128, num_layers=12, first_kernel_size=7, head_features=64))
   default.set_schedule(config, num_steps=200_000, batch_size=64, log_every=1000,
                        every=20_000)
   config.train.optimizer.learning_rate = 3e-4

@@ -13,8 +13,9 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'digits'
   config.data.binarize = 'dynamic'
-  config.model = common.model_config(net='pixelcnn', likelihood='bernoulli', features=32,
-                                     num_layers=4, first_kernel_size=5)
+  config.model = common.model_config(net='pixelcnn', likelihood='bernoulli',
+                                     pixelcnn=dict(features=32, num_layers=4,
+                                                   first_kernel_size=5))
   default.set_schedule(config, num_steps=2000, batch_size=64, log_every=100, every=1000)
   config.train.ema_decay = 0.99
   config.eval.batch_size = 64

@@ -14,7 +14,8 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'cifar10'
   config.model = common.model_config(net='pixelcnn_pp', likelihood='logistic_mixture',
-                                     features=160, num_resnet=5, levels=3, dropout=0.5,
+                                     pixelcnn_pp=dict(features=160, num_resnet=5, levels=3,
+                                                      dropout=0.5),
                                      num_mixtures=10)
   default.set_schedule(config, num_steps=500_000, batch_size=64, log_every=1000,
                        every=20_000)
