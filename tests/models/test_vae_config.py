@@ -7,15 +7,9 @@ from gdm.data.source import DatasetInfo
 from gdm.models import vae
 from gdm.models.vae.config import VAEConfig
 from gdm.train.config import parse_run
+from tests.helpers import one_line_error as one_line
 
 DIGITS = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10, num_examples=1437)
-
-
-def one_line(fn):
-  with pytest.raises(ValueError) as e:
-    fn()
-  assert '\n' not in str(e.value)
-  return str(e.value)
 
 
 @pytest.mark.parametrize('overrides, message', [
