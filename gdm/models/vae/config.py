@@ -11,6 +11,7 @@ from gdm.nn.mlp import ACTIVATIONS
 from gdm.objectives.decoder_likelihoods import LIKELIHOODS
 from gdm.objectives.elbo import KL_ESTIMATORS
 from gdm.objectives.elbo_variants import VARIANTS, Context
+from gdm.objectives.elbo_variants.beta_tcvae import BetaTCVAEConfig
 from gdm.objectives.elbo_variants.elbo import ElboConfig
 from gdm.objectives.elbo_variants.iwae import IWAEConfig
 from gdm.train.config import RunConfig
@@ -35,6 +36,7 @@ class VAEConfig:
   objective: str = 'elbo'                 # training objective (elbo_variants.VARIANTS)
   elbo: ElboConfig = ElboConfig()         # objective 'elbo': beta, warm-up, free bits
   iwae: IWAEConfig = IWAEConfig()         # objective 'iwae': k importance samples
+  beta_tcvae: BetaTCVAEConfig = BetaTCVAEConfig()   # objective 'beta_tcvae': alpha, beta, ...
   eval_k: int = 100                       # importance samples for eval/nll (IWAE estimate)
   eval_chunk: int = 100                   # eval/nll draws this many samples at a time
   conditional: bool = False               # one-hot class label into encoder and decoder
