@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import orbax.checkpoint as ocp
+import pytest
 
 from experiments.configs.autoencoder import conv_digits, mlp_moons
 from tests.xla_test_flags import xla_flags  # noqa: F401  (re-exported for tests)
@@ -65,3 +66,11 @@ def run_launcher(family, workdir, *args, env=None, timeout=300):
   env['XLA_FLAGS'] = xla_flags(1)
   return subprocess.run(launcher_cmd(family, workdir, *args), cwd=REPO, env=env,
                         capture_output=True, text=True, timeout=timeout)
+
+
+def one_line_error(fn) -> str:
+  """The message of the ValueError fn() raises, checked to be one line."""
+  with pytest.raises(ValueError) as e:
+    fn()
+  assert '\n' not in str(e.value)
+  return str(e.value)

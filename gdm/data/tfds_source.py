@@ -3,6 +3,9 @@
 Needs the dataset prepared in ArrayRecord format under `data_dir` (or tfds' default); each
 process reads only the records at its indices. CelebA gets the usual CelebA-64 treatment:
 a central 140x140 crop of the aligned 218x178 faces, resized to `image_size` (default 64).
+dSprites (Matthey et al., 2017; train split only, 737,280 images) stores its binary pixels
+as 0/1: they become 0/255 like every other 8-bit image, so data.binarize or
+data.scale='zero_one' give exactly {0, 1}. Its factors of variation are not class labels.
 """
 import numpy as np
 
@@ -16,7 +19,10 @@ KNOWN = {
     'cifar10': ((32, 32, 3), 10),
     'svhn_cropped': ((32, 32, 3), 10),
     'celeb_a': ((218, 178, 3), 0),
+    'dsprites': ((64, 64, 1), 0),
 }
+UNLABELLED = ('celeb_a', 'dsprites')   # no `label` feature (attributes / factors instead)
+BINARY_PIXELS = ('dsprites',)          # pixels stored as 0/1
 CELEBA_CROP = 140
 CELEBA_SIZE = 64
 
@@ -32,7 +38,7 @@ class TfdsSource:
     import tensorflow_datasets as tfds  # heavy import; only tfds datasets pay for it
     self.name = name
     self.ds = tfds.data_source(name, split=split, data_dir=data_dir or None)
-    self.labelled = name != 'celeb_a'  # CelebA's attributes are not class labels
+    self.labelled = name not in UNLABELLED
     shape, num_classes = self._metadata()
     self.crop = CELEBA_CROP if name == 'celeb_a' else 0
     self.image_size = image_size or (CELEBA_SIZE if self.crop else 0)
@@ -64,6 +70,8 @@ class TfdsSource:
     records = (self.ds.__getitems__(keys) if hasattr(self.ds, '__getitems__')
                else [self.ds[k] for k in keys])
     x = np.stack([np.asarray(r['image'], np.uint8) for r in records])
+    if self.name in BINARY_PIXELS:
+      x = np.minimum(x, 1) * np.uint8(255)
     if self.crop:
       x = _center_crop(x, self.crop)
     out = {'x': resize_images(x, self.image_size)}

@@ -80,24 +80,53 @@ def free_bits_kl(kl_per_dim: jax.Array, free_bits: float) -> jax.Array:
   return jnp.maximum(per_dim, free_bits).sum() if free_bits > 0 else per_dim.sum()
 
 
-def elbo(key, mean, log_var, log_likelihood: LogLikelihood,
-         kl_estimator: str = 'analytic') -> dict[str, jax.Array]:
-  """One-sample reparameterized ELBO: {'elbo', 'recon' (= -log p(x|z)), 'kl'} each [B], and
-  'kl_per_dim' [B, D] (analytic; what free bits act on)."""
-  z = reparameterize(key, mean, log_var)
+def elbo_terms(z, mean, log_var, log_likelihood: LogLikelihood,
+               kl_estimator: str = 'analytic') -> dict[str, jax.Array]:
+  """The one-sample ELBO at a reparameterized sample z ~ q(z|x) [B, D]: {'elbo', 'recon'
+  (= -log p(x|z)), 'kl'} each [B], and 'kl_per_dim' [B, D] (analytic; what free bits act on)."""
   log_px = log_likelihood(z).astype(jnp.float32)
   kl_dims = gaussian_kl_per_dim(mean, log_var)
   kl = kl_dims.sum(-1) if kl_estimator == 'analytic' else mc_kl(z, mean, log_var)
   return {'elbo': log_px - kl, 'recon': -log_px, 'kl': kl, 'kl_per_dim': kl_dims}
 
 
-def log_weights(keys, mean, log_var, log_likelihood: LogLikelihood) -> jax.Array:
-  """log p(x, z_i) - log q(z_i|x) for z_i drawn with keys[i], [len(keys), B]."""
+def elbo(key, mean, log_var, log_likelihood: LogLikelihood,
+         kl_estimator: str = 'analytic') -> dict[str, jax.Array]:
+  """elbo_terms at one sample drawn from `key`."""
+  return elbo_terms(reparameterize(key, mean, log_var), mean, log_var, log_likelihood,
+                    kl_estimator)
+
+
+def sample_keys(key, indices) -> jax.Array:
+  """The key of importance sample i: fold_in(key, i), one per entry of `indices`."""
+  return jax.vmap(lambda i: jax.random.fold_in(key, i))(indices)
+
+
+def draw_samples(keys, mean, log_var) -> jax.Array:
+  """Reparameterized samples z_i ~ q(z|x), sample i drawn with keys[i], [len(keys), B, D]."""
   eps = jax.vmap(lambda k: jax.random.normal(k, mean.shape, jnp.float32))(keys)
-  z = jax.vmap(lambda e: reparameterize(None, mean, log_var, e))(eps)
+  return jax.vmap(lambda e: reparameterize(None, mean, log_var, e))(eps)
+
+
+def draw_latents(key, mean, log_var, num: int = 0) -> jax.Array:
+  """num = 0: one sample [B, D] drawn from `key` (what `elbo` draws); num = k >= 1: k samples
+  [k, B, D], sample i from fold_in(key, i) (what `iwae_bound` draws)."""
+  if num == 0:
+    return reparameterize(key, mean, log_var)
+  return draw_samples(sample_keys(key, jnp.arange(num)), mean, log_var)
+
+
+def importance_log_weights(z, mean, log_var, log_likelihood: LogLikelihood) -> jax.Array:
+  """log p(x, z_i) - log q(z_i|x) for samples z [k, B, D], [k, B]."""
   log_px = jax.vmap(log_likelihood)(z).astype(jnp.float32)
   return (log_px + standard_normal_log_prob(z)
           - jax.vmap(lambda zi: diag_gaussian_log_prob(zi, mean, log_var))(z))
+
+
+def log_weights(keys, mean, log_var, log_likelihood: LogLikelihood) -> jax.Array:
+  """log p(x, z_i) - log q(z_i|x) for z_i drawn with keys[i], [len(keys), B]."""
+  return importance_log_weights(draw_samples(keys, mean, log_var), mean, log_var,
+                                log_likelihood)
 
 
 def iwae_bound(key, mean, log_var, log_likelihood: LogLikelihood, k: int,
@@ -114,7 +143,7 @@ def iwae_bound(key, mean, log_var, log_likelihood: LogLikelihood, k: int,
 
   def body(acc, c):
     idx = c * chunk + jnp.arange(chunk)
-    keys = jax.vmap(lambda i: jax.random.fold_in(key, i))(idx)
+    keys = sample_keys(key, idx)
     lw = log_weights(keys, mean, log_var, log_likelihood)
     lw = jnp.where((idx < k)[:, None], lw, -jnp.inf)    # the last chunk may overhang k
     return jnp.logaddexp(acc, jax.nn.logsumexp(lw, axis=0)), None

@@ -14,9 +14,10 @@ def test_random_access_under_mock(name):
     src = TfdsSource(name, 'train')
     batch = src[np.array([4, 1, 2])]
   expected = (64, 64, 3) if name == 'celeb_a' else KNOWN[name][0]
+  unlabelled = name in ('celeb_a', 'dsprites')
   assert src.info.shape == expected and len(src) == 6 and src.info.kind == 'image'
   assert batch['x'].shape == (3, *expected) and batch['x'].dtype == np.uint8
-  if name == 'celeb_a':
+  if unlabelled:
     assert src.info.num_classes == 0 and 'y' not in batch
   else:
     assert src.info.num_classes == 10 and batch['y'].dtype == np.int32
@@ -37,3 +38,12 @@ def test_celeb_a_central_crop():
     raw = tfds.data_source('celeb_a', split='train')[1]['image']
     x = src[np.array([1])]['x'][0]
   np.testing.assert_array_equal(x, raw[39:179, 19:159])
+
+
+def test_dsprites_binary_pixels_become_8_bit():
+  with tfds.testing.mock_data(num_examples=3):
+    src = TfdsSource('dsprites', 'train')
+    raw = np.stack([tfds.data_source('dsprites', split='train')[i]['image'] for i in range(3)])
+    x = src[np.arange(3)]['x']
+  assert set(np.unique(x)) <= {0, 255}
+  np.testing.assert_array_equal(x == 255, raw > 0)   # real dSprites pixels are 0 or 1

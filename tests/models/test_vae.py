@@ -9,6 +9,9 @@ import pytest
 from experiments.configs.vae import gaussian_toy, mlp_digits
 from gdm.data.source import DatasetInfo
 from gdm.models import vae
+from gdm.models.vae import family
+from gdm.models.vae.nets import VAENet
+from gdm.train.config import parse_run
 from gdm.objectives import elbo as E
 
 DIGITS = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10)
@@ -41,7 +44,7 @@ def loss_and_metrics(model, params, batch, step=0):
 
 def test_loss_is_recon_plus_warmed_up_beta_kl():
   batch = digits_batch()
-  model, params, _ = setup(digits_config(beta=3.0, warmup_steps=10), DIGITS, batch)
+  model, params, _ = setup(digits_config(elbo=dict(beta=3.0, warmup_steps=10)), DIGITS, batch)
   for step, w in ((0, 0.0), (5, 1.5), (50, 3.0)):
     loss, m = loss_and_metrics(model, params, batch, step)
     assert m['kl_weight'] == pytest.approx(w)
@@ -51,13 +54,13 @@ def test_loss_is_recon_plus_warmed_up_beta_kl():
 
 def test_free_bits_and_iwae_losses_use_the_objectives():
   batch = digits_batch()
-  model, params, _ = setup(digits_config(free_bits=5.0), DIGITS, batch)
+  model, params, _ = setup(digits_config(elbo=dict(free_bits=5.0)), DIGITS, batch)
   loss, m = loss_and_metrics(model, params, batch)
   assert loss == pytest.approx(m['recon'] + 5.0 * 4, rel=1e-5)   # every dim below the floor
-  c = digits_config(k=5)
+  c = digits_config(objective='iwae', iwae=dict(k=5))
   model, params, _ = setup(c, DIGITS, batch)
   loss, m = loss_and_metrics(model, params, batch)
-  net = vae.VAENet('mlp', (16,), (), 4, (8, 8, 1), 1)
+  net = VAENet('mlp', (16,), (), 4, (8, 8, 1), 1)
   p, x = params['model'], batch['x']
   mean, log_var = net.apply({'params': p}, x, method='encode')
   ll = lambda z: -jnp.sum(jax.nn.softplus(net.apply({'params': p}, z, method='decode'))
@@ -81,10 +84,15 @@ def test_evaluate_per_example_values_and_bpd():
 def test_gaussian_bpd_offset_is_the_change_of_variables():
   c = digits_config(decoder='gaussian')
   c.data.binarize, c.data.dequantize = 'none', True
-  assert vae.bpd_offset(c, DIGITS) == pytest.approx(64 * math.log(128))   # [-1, 1] = 256/128
+  assert bpd_offset(c, DIGITS) == pytest.approx(64 * math.log(128))   # [-1, 1] = 256/128
   c.data.dequantize = False
-  assert vae.bpd_offset(c, DIGITS) is None
-  assert vae.bpd_offset(gaussian_toy.get_config('smoke'), GAUSS) is None
+  assert bpd_offset(c, DIGITS) is None
+  assert bpd_offset(gaussian_toy.get_config('smoke'), GAUSS) is None
+
+
+def bpd_offset(config, info):
+  run = parse_run(config, vae.VAEConfig)
+  return family.bpd_offset(run.model.decoder, run.data.pixels, info)
 
 
 def test_conditional_labels_change_the_decoder_and_are_guarded():
@@ -108,7 +116,7 @@ def test_sample_temperature_scales_the_prior():
   c.sample.temperature = 1e-6
   model, params, ms = setup(c, DIGITS, batch)
   s = jax.jit(model.sample, static_argnums=3)(params, ms, KEY, 3, batch)
-  net = vae.VAENet('mlp', (16,), (), 4, (8, 8, 1), 1)
+  net = VAENet('mlp', (16,), (), 4, (8, 8, 1), 1)
   zero = jax.nn.sigmoid(net.apply({'params': params['model']}, jnp.zeros((3, 4)),
                                   method='decode'))
   np.testing.assert_allclose(s, zero, atol=1e-5)
@@ -150,10 +158,13 @@ def test_config_errors_are_one_line():
   c = digits_config(decoder='discretized_logistic')
   c.data.binarize, c.data.scale = 'none', 'zero_one'
   assert "scale='zero_one'" in _error(c, DIGITS)
-  assert 'model.k=0 must be >= 1' in _error(digits_config(k=0), DIGITS)
+  assert 'model.iwae.k=0 must be >= 1' in _error(digits_config(objective='iwae', iwae=dict(k=0)),
+                                                 DIGITS)
   assert 'model.eval_k=0' in _error(digits_config(eval_k=0), DIGITS)
-  assert 'IWAE bound' in _error(digits_config(k=5, beta=2.0), DIGITS)
-  assert "model.kl='analytic'" in _error(digits_config(free_bits=0.5, kl='mc'), DIGITS)
+  assert 'IWAE bound' in _error(digits_config(objective='iwae', iwae=dict(k=5),
+                                             elbo=dict(beta=2.0)), DIGITS)
+  assert "model.kl='analytic'" in _error(digits_config(elbo=dict(free_bits=0.5), kl='mc'),
+                                             DIGITS)
   assert "has no labels" in _error(digits_config(conditional=True),
                                    DatasetInfo('celeb_a', (8, 8, 1), 'image'))
   assert "'conv' needs an image dataset" in _error(_conv_on_vectors(), GAUSS)

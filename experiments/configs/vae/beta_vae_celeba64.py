@@ -20,10 +20,11 @@ def get_config(variant: str = ''):
   config.data.dequantize = True
   config.data.random_flip = True
   config.model = common.model_config(kind='conv', channels=(32, 64, 128, 256), latent_dim=32,
-                                     decoder='gaussian', variance='global', beta=4.0,
-                                     warmup_steps=10_000, eval_k=100)
+                                     decoder='gaussian', variance='global',
+                                     elbo=dict(beta=4.0, warmup_steps=10_000), eval_k=100)
   default.set_schedule(config, num_steps=100_000, batch_size=128, log_every=500,
                        every=10_000)
   config.train.optimizer.learning_rate = 3e-4
   config.eval.num_examples = 10_000
-  return default.apply_variant(config, variant, smoke=dict(common.SMOKE, warmup_steps=4))
+  return default.apply_variant(config, variant,
+                               smoke=dict(common.SMOKE, elbo=dict(warmup_steps=4)))

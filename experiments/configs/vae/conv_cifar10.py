@@ -16,7 +16,7 @@ def get_config(variant: str = ''):
   config.data.random_flip = True
   config.model = common.model_config(kind='conv', channels=(64, 128, 256), latent_dim=128,
                                      decoder='discretized_logistic', num_mixtures=10,
-                                     free_bits=0.25, eval_k=100, eval_chunk=25)
+                                     elbo=dict(free_bits=0.25), eval_k=100, eval_chunk=25)
   default.set_schedule(config, num_steps=100_000, batch_size=128, log_every=500,
                        every=10_000)
   config.train.optimizer.learning_rate = 2e-4

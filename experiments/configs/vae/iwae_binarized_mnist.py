@@ -1,5 +1,6 @@
 """IWAE with k=50 on binarized MNIST (tfds; downloads on first use): the architecture of
-mlp_binarized_mnist.py trained on the k=50 importance-weighted bound (Burda et al., 2016).
+mlp_binarized_mnist.py trained on the k=50 importance-weighted bound (Burda et al., 2016):
+model.objective='iwae', model.iwae.k=50.
   python -m experiments.vae --workdir=/tmp/iwae_mnist \
       --config=experiments/configs/vae/iwae_binarized_mnist.py
 Dynamic binarization, as in mlp_binarized_mnist.py. eval/nll is the IWAE estimate with
@@ -12,5 +13,6 @@ from experiments.configs import default
 
 def get_config(variant: str = ''):
   config = mlp_binarized_mnist.get_config()
-  config.model.k = 50
-  return default.apply_variant(config, variant, smoke=dict(common.SMOKE, k=3))
+  config.model.objective = 'iwae'
+  config.model.iwae.k = 50
+  return default.apply_variant(config, variant, smoke=dict(common.SMOKE, iwae=dict(k=3)))

@@ -4,15 +4,12 @@ import math
 from typing import Sequence
 
 import flax.linen as nn
-import jax
 import jax.numpy as jnp
-import numpy as np
 
 from gdm.nn.conv import ConvDecoder, ConvEncoder
 from gdm.nn.labels import one_hot
 from gdm.nn.mlp import MLP
-
-VARIANCES = ('fixed', 'global', 'per_dim')
+from gdm.objectives.decoder_likelihoods import decoder_channels
 
 
 class VAENet(nn.Module):
@@ -69,3 +66,12 @@ class VAENet(nn.Module):
     if self.variance != 'fixed':
       out = out + 0 * jnp.sum(self.log_std)   # creates log_std at init
     return out
+
+
+def build_net(m, info, dtype) -> VAENet:
+  """The network of a VAEConfig `m` for the data `info` (a DatasetInfo) describes."""
+  return VAENet(kind=m.kind, hidden=tuple(m.hidden), channels=tuple(m.channels),
+                latent_dim=m.latent_dim, data_shape=tuple(info.shape),
+                out_channels=decoder_channels(m.decoder, info.shape[-1], m.num_mixtures),
+                act=m.act, num_classes=info.num_classes if m.conditional else 0,
+                variance=m.variance if m.decoder == 'gaussian' else 'fixed', dtype=dtype)
