@@ -227,3 +227,22 @@ def test_generator_runs_the_discriminator_on_real_data_only_when_its_loss_needs_
   if not LOSSES[loss].g_uses_real:    # the real batch does not enter at all
     nan = {**toy_batch(), 'x': jnp.full((8, 2), jnp.nan)}
     assert g_loss(params, nan) == g_loss(params, toy_batch())
+
+
+def test_rpgan_step_trains_and_its_generator_gradient_depends_on_the_real_batch():
+  model, params, ms = setup(toy_config(loss='rpgan'))
+  state, metrics = run_step(model.players, params, ms, toy_batch(k=1))
+  before, after = flat(params), flat(state.params)
+  assert all(not np.array_equal(before[k], after[k]) for k in before
+             if not k.endswith("['bias']"))
+  assert all(np.isfinite(float(v)) for v in metrics.values())
+
+  def g_grad(loss, x_seed):
+    model, params, ms = setup(toy_config(loss=loss))
+    g = model.players[1].loss_fn
+    return flat(jax.grad(lambda p: g(p, ms, toy_batch(seed=x_seed), KEY, 0)[0])(params))
+
+  for loss, depends in (('rpgan', True), ('ragan', True), ('non_saturating', False)):
+    a, b = g_grad(loss, 0), g_grad(loss, 1)
+    moved = any(not np.allclose(a[k], b[k]) for k in a if k.startswith("['generator']"))
+    assert moved == depends, loss

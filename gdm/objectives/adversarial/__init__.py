@@ -5,6 +5,7 @@ standard.py      minimax and non-saturating (Goodfellow et al., 2014)
 lsgan.py         least squares (Mao et al., 2017)
 wgan.py          Wasserstein (Arjovsky et al., 2017)
 hinge.py         hinge (Lim & Ye, 2017; Miyato et al., 2018)
+relativistic.py  relativistic pairing and average (Jolicoeur-Martineau, 2019)
 regularizers.py  gradient penalty, R1, weight clipping
 auxiliary.py     ACGAN's classifier loss, InfoGAN's mutual-information bound
 
@@ -12,7 +13,7 @@ Every score here is D's raw output (a logit, a critic value or a regression outp
 are per example ([B]) and the players average them. A new loss is one LossPair (its own
 file) and one entry in LOSSES; a new penalty one term function and one entry in REGULARIZERS.
 """
-from gdm.objectives.adversarial import hinge, lsgan, regularizers, standard, wgan
+from gdm.objectives.adversarial import hinge, lsgan, regularizers, relativistic, standard, wgan
 from gdm.objectives.adversarial.pair import LossPair
 from gdm.utils.checks import check_choice
 
@@ -22,6 +23,8 @@ LOSSES: dict[str, LossPair] = {
     'lsgan': lsgan.LSGAN,
     'wgan': wgan.WGAN,
     'hinge': hinge.HINGE,
+    'rpgan': relativistic.RPGAN,
+    'ragan': relativistic.RAGAN,
 }
 
 # name -> term(critic, real, fake, key, weight) -> (added loss term, metrics); 'none' is off.
