@@ -36,6 +36,8 @@ VARIANTS = {
     'lsgan': dict(loss='lsgan'),
     'hinge': dict(loss='hinge'),
     'hinge + spectral norm': dict(loss='hinge', spectral_norm=True),
+    'rpgan (relativistic pairing)': dict(loss='rpgan'),
+    'ragan (relativistic average)': dict(loss='ragan'),
     'wgan (clip 0.01, n_critic 5)': dict(loss='wgan', weight_clip=0.01, n_critic=5),
     'wgan-gp (lambda 10, n_critic 5)': dict(loss='wgan', regularizer='gradient_penalty',
                                             penalty_weight=10.0, n_critic=5),

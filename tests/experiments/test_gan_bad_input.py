@@ -22,10 +22,20 @@ from gdm.train import experiment
     (dict(kind='stylegan'), "unknown GAN kind 'stylegan'"),
     (dict(penalty_weight=-1.0), 'model.penalty_weight=-1.0 must be >= 0'),
     (dict(info_categorical=1), 'model.info_categorical=1 must be 0 or >= 2'),
-    (dict(attention_res=8), 'model.attention_res=8 needs a conv model'),
+    (dict(conv=dict(attention_res=8)), 'model.conv.attention_res=8 needs a conv model'),
     (dict(kind='dcgan'), "model.kind='dcgan' needs an image dataset"),
     (dict(d_optimizer=dict(name='rmsprop')), "unknown optimizer 'rmsprop' in "
                                              "model.d_optimizer.name"),
+    # the section's schema: misspelled and moved keys name the dotted key
+    (dict(mlp=dict(g_hiden=(8,))), "unknown config key 'model.mlp.g_hiden'; did you mean "
+                                   "model.mlp.g_hidden?"),
+    (dict(d_optimizer=dict(learning_rat=1e-3)), "unknown config key "
+                                                "'model.d_optimizer.learning_rat'; did you "
+                                                "mean model.d_optimizer.learning_rate?"),
+    (dict(g_channels=(8,)), "unknown config key 'model.g_channels' (known in model: kind, "),
+    (dict(conv=dict(d_norm='group')), "unknown discriminator norm 'group' in "
+                                      "model.conv.d_norm; choose one of: none, batch, layer"),
+    (dict(mlp=dict(d_act='swish')), "unknown activation 'swish' in model.mlp.d_act"),
 ])
 def test_bad_model_values(tmp_path, overrides, message):
   config = mlp_eight_gaussians.get_config('smoke')
@@ -48,12 +58,12 @@ def test_conditional_model_on_unlabelled_data(tmp_path):
 
 @pytest.mark.parametrize('overrides, data, message', [
     (dict(regularizer='gradient_penalty'), {}, "needs per-example critic gradients: use "
-                                               "model.d_norm='layer' or 'none'"),
-    (dict(attention_res=5), {}, 'model.attention_res=5 is not a feature-map size of both '
-                                'networks; choose one of: 7, 14'),
-    (dict(g_channels=(8, 8, 8)), {}, 'image size 28 is not divisible by 2**3'),
-    (dict(kind='resnet', d_downsample=3), {}, 'model.d_downsample=3 must be in [0, '
-                                              'len(model.d_channels)=2]'),
+                                               "model.conv.d_norm='layer' or 'none'"),
+    (dict(conv=dict(attention_res=5)), {}, 'model.conv.attention_res=5 is not a feature-map '
+                                           'size of both networks; choose one of: 7, 14'),
+    (dict(conv=dict(g_channels=(8, 8, 8))), {}, 'image size 28 is not divisible by 2**3'),
+    (dict(kind='resnet', conv=dict(d_downsample=3)), {}, 'model.conv.d_downsample=3 must be in '
+                                                         '[0, len(model.conv.d_channels)=2]'),
     ({}, dict(scale='none'), "needs data.scale='minus_one_one' or 'zero_one'"),
 ])
 def test_bad_image_model_values(overrides, data, message):

@@ -7,9 +7,11 @@ import pytest
 
 from experiments.configs.gan import mlp_eight_gaussians
 from gdm.data.source import DatasetInfo
-from gdm.models import gan, gan_nets
-from gdm.objectives import minimax
+from gdm.models import gan
+from gdm.models.gan import family, nets
+from gdm.objectives.adversarial import LOSSES, auxiliary
 from gdm.train import state as state_lib
+from gdm.train.config import parse_run
 from gdm.train.step import make_train_step
 from tests.helpers import flat, random_like
 
@@ -21,6 +23,12 @@ def toy_config(**model):
   c = mlp_eight_gaussians.get_config('smoke')
   c.model.update(model)
   return c
+
+
+def networks(config, info=RING):
+  """(generator, discriminator) of a config dict, as the family builds them."""
+  g = family.build(parse_run(config, gan.FAMILY.config), info)
+  return g.generator, g.discriminator
 
 
 def toy_batch(n=8, k=None, seed=0):
@@ -96,15 +104,15 @@ def test_loss_is_the_objective_on_the_networks_outputs():
   (d, g), (model, params, ms) = losses(toy_config(loss='hinge'))
   # Recompute with the same fakes: the D loss draws z from split(key)[0], the G loss from key.
   batch = toy_batch()
-  gen, disc = gan.build_networks(toy_config(loss='hinge'), RING)
+  gen, disc = networks(toy_config(loss='hinge'))
   z = jax.random.normal(jax.random.split(jax.random.split(KEY)[0], 3)[0], (8, 8))
   fake = gen.apply({'params': params['generator']}, z)
   score = lambda x: disc.apply({'params': params['discriminator']}, x)['score']
-  want = minimax.discriminator_loss('hinge', score(batch['x']), score(fake)).mean()
+  want = LOSSES['hinge'].d_loss(score(batch['x']), score(fake)).mean()
   assert d[0] == pytest.approx(float(want), rel=1e-5)
   assert d[1]['real_score'] == pytest.approx(float(score(batch['x']).mean()), rel=1e-5)
   z = jax.random.normal(jax.random.split(KEY, 3)[0], (8, 8))
-  g_want = minimax.generator_loss('hinge', score(gen.apply({'params': params['generator']}, z)))
+  g_want = LOSSES['hinge'].g_loss(None, score(gen.apply({'params': params['generator']}, z)))
   assert g[0] == pytest.approx(float(g_want.mean()), rel=1e-5)
 
 
@@ -119,10 +127,10 @@ def test_weighted_terms_enter_the_losses(term, weight, extra):
   (d0, g0), _ = losses(toy_config(**extra, **{weight: 0.0}))
   (d2, g2), _ = losses(toy_config(**extra, **{weight: 2.0}))
   scale = {'r1_penalty': 0.5 * 2.0, 'mi_lower_bound': -2.0}.get(term, 2.0)
-  value = d2[1][term] - (minimax.info_code_entropy(3, 2) if term == 'mi_lower_bound' else 0)
+  value = d2[1][term] - (auxiliary.info_code_entropy(3, 2) if term == 'mi_lower_bound' else 0)
   assert d2[0] - d0[0] == pytest.approx(scale * value, rel=1e-4, abs=1e-5)
   if term in g2[1]:     # acgan and InfoGAN terms are the generator's too
-    value = g2[1][term] - (minimax.info_code_entropy(3, 2) if term == 'mi_lower_bound' else 0)
+    value = g2[1][term] - (auxiliary.info_code_entropy(3, 2) if term == 'mi_lower_bound' else 0)
     assert g2[0] - g0[0] == pytest.approx(scale * value, rel=1e-4, abs=1e-5)
   else:
     assert g2[0] == pytest.approx(g0[0], rel=1e-6)
@@ -154,15 +162,16 @@ def test_evaluate_and_sample():
 
 @pytest.mark.parametrize('kind, size, g, d, attention, extra', [
     ('dcgan', 28, (8, 16), (8, 16), 14, {}),
-    ('dcgan', 32, (8, 8, 16), (8, 8, 16), 0, dict(d_norm='layer')),
+    ('dcgan', 32, (8, 8, 16), (8, 8, 16), 0, dict(conv=dict(d_norm='layer'))),
     ('dcgan', 64, (8, 8, 8, 16), (8, 8, 8, 16), 0, {}),
     ('resnet', 32, (16, 16, 16), (8, 8, 8, 8), 16, dict(spectral_norm=True,
                                                          conditioning='projection')),
 ])
 def test_image_networks_have_the_paper_shapes(kind, size, g, d, attention, extra):
   info = DatasetInfo('img', (size, size, 3), 'image', num_classes=10)
-  config = toy_config(kind=kind, g_channels=g, d_channels=d, attention_res=attention, **extra)
-  gen, disc = gan.build_networks(config, info)
+  config = toy_config(kind=kind, conv=dict(g_channels=g, d_channels=d, attention_res=attention))
+  config.model.update(extra)
+  gen, disc = networks(config, info)
   z, y = jnp.zeros((2, 8 + (0 if extra.get('conditioning') else 0))), jnp.array([1, 2])
   g_vars = jax.eval_shape(gen.init, KEY, z, y)
   x = jax.eval_shape(gen.apply, g_vars, z, y)
@@ -182,8 +191,8 @@ def test_image_networks_have_the_paper_shapes(kind, size, g, d, attention, extra
 
 def test_image_modes_have_grid_shapes():
   info = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10)
-  config = toy_config(kind='dcgan', g_channels=(4, 4), d_channels=(4, 4), conditioning='acgan',
-                      info_categorical=3, info_continuous=1)
+  config = toy_config(kind='dcgan', conv=dict(g_channels=(4, 4), d_channels=(4, 4)),
+                      conditioning='acgan', info_categorical=3, info_continuous=1)
   model = gan.FAMILY.model(config, info)
   batch = {'x': jnp.zeros((4, 8, 8, 1)), 'y': jnp.arange(4)}
   params = jax.eval_shape(model.init, KEY, batch)[0]
@@ -199,5 +208,41 @@ def test_image_modes_have_grid_shapes():
 
 
 def test_attention_resolutions_listed():
-  assert gan_nets.generator_resolutions('dcgan', 64, (1, 2, 3, 4)) == [4, 8, 16, 32]
-  assert gan_nets.discriminator_resolutions('resnet', 32, (1, 1, 1, 1), 2) == [16, 8, 8, 8]
+  assert nets.generator_resolutions('dcgan', 64, (1, 2, 3, 4)) == [4, 8, 16, 32]
+  assert nets.discriminator_resolutions('resnet', 32, (1, 1, 1, 1), 2) == [16, 8, 8, 8]
+
+
+def _dense_calls(fn, *args):
+  """Matrix products in fn's jaxpr: one per dense layer applied."""
+  return str(jax.make_jaxpr(fn)(*args)).count('dot_general')
+
+
+@pytest.mark.parametrize('loss', sorted(LOSSES))
+def test_generator_runs_the_discriminator_on_real_data_only_when_its_loss_needs_it(loss):
+  model, params, ms = setup(toy_config(loss=loss))
+  g_loss = lambda p, b: model.players[1].loss_fn(p, ms, b, KEY, 0)[0]  # noqa: E731
+  passes = 2 if LOSSES[loss].g_uses_real else 1
+  # the smoke MLPs: G = hidden + output layer, D = hidden + score head
+  assert _dense_calls(g_loss, params, toy_batch()) == 2 + 2 * passes
+  if not LOSSES[loss].g_uses_real:    # the real batch does not enter at all
+    nan = {**toy_batch(), 'x': jnp.full((8, 2), jnp.nan)}
+    assert g_loss(params, nan) == g_loss(params, toy_batch())
+
+
+def test_rpgan_step_trains_and_its_generator_gradient_depends_on_the_real_batch():
+  model, params, ms = setup(toy_config(loss='rpgan'))
+  state, metrics = run_step(model.players, params, ms, toy_batch(k=1))
+  before, after = flat(params), flat(state.params)
+  assert all(not np.array_equal(before[k], after[k]) for k in before
+             if not k.endswith("['bias']"))
+  assert all(np.isfinite(float(v)) for v in metrics.values())
+
+  def g_grad(loss, x_seed):
+    model, params, ms = setup(toy_config(loss=loss))
+    g = model.players[1].loss_fn
+    return flat(jax.grad(lambda p: g(p, ms, toy_batch(seed=x_seed), KEY, 0)[0])(params))
+
+  for loss, depends in (('rpgan', True), ('ragan', True), ('non_saturating', False)):
+    a, b = g_grad(loss, 0), g_grad(loss, 1)
+    moved = any(not np.allclose(a[k], b[k]) for k in a if k.startswith("['generator']"))
+    assert moved == depends, loss

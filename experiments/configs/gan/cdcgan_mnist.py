@@ -18,9 +18,9 @@ from experiments.configs.gan import common
 def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'mnist'
-  config.model = common.model_config(kind='dcgan', latent_dim=100, g_channels=(64, 128),
-                                     d_channels=(64, 128), d_norm='batch',
-                                     conditioning='concat')
+  config.model = common.model_config(kind='dcgan', latent_dim=100, conditioning='concat',
+                                     conv=dict(g_channels=(64, 128), d_channels=(64, 128),
+                                               d_norm='batch'))
   common.adam(config, g_lr=2e-4, d_lr=2e-4, b1=0.5, b2=0.999)
   default.set_schedule(config, num_steps=20_000, batch_size=128, log_every=500,
                        every=5000)

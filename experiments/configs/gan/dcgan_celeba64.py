@@ -19,8 +19,8 @@ def get_config(variant: str = ''):
   config.data.name = 'celeb_a'
   config.data.image_size = 64
   config.model = common.model_config(kind='dcgan', latent_dim=100,
-                                     g_channels=(64, 128, 256, 512),
-                                     d_channels=(64, 128, 256, 512), d_norm='batch')
+                                     conv=dict(g_channels=(64, 128, 256, 512),
+                                               d_channels=(64, 128, 256, 512), d_norm='batch'))
   common.adam(config, g_lr=2e-4, d_lr=2e-4, b1=0.5, b2=0.999)
   default.set_schedule(config, num_steps=50_000, batch_size=64, log_every=500,
                        every=10_000)

@@ -21,8 +21,8 @@ from experiments.configs.gan import common
 def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'eight_gaussians'
-  config.model = common.model_config(kind='mlp', latent_dim=16, g_hidden=(128, 128, 128),
-                                     d_hidden=(128, 128, 128))
+  config.model = common.model_config(kind='mlp', latent_dim=16,
+                                     mlp=dict(g_hidden=(128, 128, 128), d_hidden=(128, 128, 128)))
   common.adam(config, g_lr=2e-4, d_lr=2e-4, b1=0.5, b2=0.999)
   default.set_schedule(config, num_steps=5000, batch_size=256, log_every=250, every=2500)
   config.train.ema_decay = 0.99

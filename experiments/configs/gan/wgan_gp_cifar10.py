@@ -17,15 +17,16 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'cifar10'
   config.data.random_flip = True
-  config.model = common.model_config(kind='resnet', latent_dim=128, g_channels=(128, 128, 128),
-                                     d_channels=(128, 128, 128, 128), d_downsample=2,
-                                     d_norm='none', loss='wgan',
+  config.model = common.model_config(kind='resnet', latent_dim=128, loss='wgan',
                                      regularizer='gradient_penalty', penalty_weight=10.0,
-                                     n_critic=5)
+                                     n_critic=5,
+                                     conv=dict(g_channels=(128, 128, 128),
+                                               d_channels=(128, 128, 128, 128), d_downsample=2,
+                                               d_norm='none'))
   common.adam(config, g_lr=2e-4, d_lr=2e-4, b1=0.0, b2=0.9, schedule='linear')
   default.set_schedule(config, num_steps=100_000, batch_size=64, log_every=500,
                        every=10_000)
   config.train.ema_decay = 0.9999
-  smoke = dict(common.SMOKE, g_channels=(8,), d_channels=(8,), d_downsample=1,
+  smoke = dict(common.SMOKE, conv=dict(g_channels=(8,), d_channels=(8,), d_downsample=1),
                n_critic=2)
   return default.apply_variant(config, variant, smoke=smoke)

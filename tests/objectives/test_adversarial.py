@@ -1,4 +1,5 @@
-"""Adversarial losses and penalties against their formulas, brute force and the JS identity."""
+"""Adversarial loss pairs and penalties against their formulas, brute force and the JS
+identity."""
 import math
 
 import jax
@@ -6,10 +7,16 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gdm.objectives import minimax as M
+from gdm.objectives import adversarial
+from gdm.objectives.adversarial import auxiliary, hinge, lsgan, standard, wgan
+from gdm.objectives.adversarial import regularizers as R
+from gdm.objectives.adversarial.pair import accuracy
 
 REAL = np.array([2.0, -1.0, 0.0])
 FAKE = np.array([-3.0, 0.5, 1.0])
+# The discriminator's two per-side terms of each separable loss.
+TERMS = {'minimax': standard, 'non_saturating': standard, 'lsgan': lsgan, 'wgan': wgan,
+         'hinge': hinge}
 
 
 def sigmoid(s):
@@ -26,33 +33,35 @@ def sigmoid(s):
     ('hinge', [0.0, 2.0, 1.0], [0.0, 1.5, 2.0], [3.0, -0.5, -1.0]),
 ])
 def test_losses_match_their_formulas(name, d_real, d_fake, g_fake):
-  on_real, on_fake = M.discriminator_terms(name, jnp.asarray(REAL), jnp.asarray(FAKE))
+  pair, terms = adversarial.LOSSES[name], TERMS[name]
+  on_real, on_fake = terms.d_on_real(jnp.asarray(REAL)), terms.d_on_fake(jnp.asarray(FAKE))
   np.testing.assert_allclose(on_real, d_real, rtol=1e-6, atol=1e-7)
   np.testing.assert_allclose(on_fake, d_fake, rtol=1e-6, atol=1e-7)
-  np.testing.assert_allclose(M.discriminator_loss(name, REAL, FAKE),
-                             np.asarray(d_real) + d_fake, rtol=1e-6)
-  np.testing.assert_allclose(M.generator_loss(name, jnp.asarray(FAKE)), g_fake, rtol=1e-6,
+  np.testing.assert_allclose(pair.d_loss(REAL, FAKE), np.asarray(d_real) + d_fake, rtol=1e-6)
+  np.testing.assert_allclose(pair.g_loss(None, jnp.asarray(FAKE)), g_fake, rtol=1e-6,
                              atol=1e-7)
 
 
 def test_losses_are_stable_for_large_scores():
   big = jnp.array([-200.0, 200.0])
-  for name in M.LOSSES:
-    assert np.all(np.isfinite(M.discriminator_loss(name, big, big)))
-    assert np.all(np.isfinite(M.generator_loss(name, big)))
-  np.testing.assert_allclose(M.generator_loss('non_saturating', big), [200.0, 0.0], atol=1e-6)
+  for pair in adversarial.LOSSES.values():
+    assert np.all(np.isfinite(pair.d_loss(big, big)))
+    assert np.all(np.isfinite(pair.g_loss(big, big)))
+  np.testing.assert_allclose(adversarial.LOSSES['non_saturating'].g_loss(None, big),
+                             [200.0, 0.0], atol=1e-6)
 
 
 def test_accuracy_thresholds():
-  np.testing.assert_allclose(M.accuracy('hinge', np.array([2.0, -1.0, 1.0]), FAKE),
+  t = {name: adversarial.LOSSES[name].threshold for name in ('hinge', 'lsgan')}
+  np.testing.assert_allclose(accuracy(t['hinge'], np.array([2.0, -1.0, 1.0]), FAKE),
                              [1.0, 0.0, 0.5])
-  np.testing.assert_allclose(M.accuracy('lsgan', np.array([0.6, 0.4]), np.array([0.4, 0.6])),
+  np.testing.assert_allclose(accuracy(t['lsgan'], np.array([0.6, 0.4]), np.array([0.4, 0.6])),
                              [1.0, 0.0])
 
 
 def test_unknown_loss():
   with pytest.raises(ValueError, match="unknown GAN loss 'wgan_gp'; choose one of: minimax"):
-    M.generator_loss('wgan_gp', FAKE)
+    adversarial.loss_pair('wgan_gp')
 
 
 def _gauss(x, mu, s):
@@ -68,19 +77,20 @@ def test_optimal_discriminator_gives_the_jensen_shannon_value():
   m = 0.5 * (p + q)
   js = 0.5 * np.sum(p * np.log(p / m)) * dx + 0.5 * np.sum(q * np.log(q / m)) * dx
   logit = jnp.asarray(np.log(p) - np.log(q))        # sigmoid(logit) = p / (p + q)
-  on_real, on_fake = M.discriminator_terms('minimax', logit, logit)
+  on_real, on_fake = standard.d_on_real(logit), standard.d_on_fake(logit)
   value = -(np.sum(p * np.asarray(on_real, np.float64)) * dx
             + np.sum(q * np.asarray(on_fake, np.float64)) * dx)
   assert 0.05 < js < math.log(2)
   assert value == pytest.approx(-math.log(4) + 2 * js, abs=1e-5)
   # Any other discriminator does worse (a higher loss): D* is the maximiser of V.
   for shift in (-0.5, 0.3):
-    on_real, on_fake = M.discriminator_terms('minimax', logit + shift, logit + shift)
+    on_real, on_fake = standard.d_on_real(logit + shift), standard.d_on_fake(logit + shift)
     worse = -(np.sum(p * np.asarray(on_real)) + np.sum(q * np.asarray(on_fake))) * dx
     assert worse < value - 1e-3
   # Identical densities: JS = 0, value -log 4.
   zero = jnp.zeros(3)
-  assert float(M.discriminator_loss('minimax', zero, zero)[0]) == pytest.approx(math.log(4))
+  assert float(adversarial.LOSSES['minimax'].d_loss(zero, zero)[0]) == \
+      pytest.approx(math.log(4))
 
 
 def _critic(params, x):
@@ -106,18 +116,18 @@ def test_gradient_penalty_and_r1_against_brute_force():
   critic = lambda v: _critic((jnp.asarray(w1, jnp.float32), jnp.asarray(w2, jnp.float32)), v)
   f64 = lambda v: float(np.tanh(v.reshape(-1) @ w1) @ w2)
 
-  x_hat = np.asarray(M.interpolate(jnp.asarray(real), jnp.asarray(fake), key), np.float64)
+  x_hat = np.asarray(R.interpolate(jnp.asarray(real), jnp.asarray(fake), key), np.float64)
   eps = (x_hat - fake).reshape(4, -1)[:, 0] / (real - fake).reshape(4, -1)[:, 0]
   np.testing.assert_allclose(x_hat, eps[:, None, None] * real + (1 - eps[:, None, None]) * fake,
                              atol=1e-5)
   assert np.all((eps >= 0) & (eps <= 1)) and np.ptp(eps) > 0    # one eps per example
 
-  gp = M.gradient_penalty(critic, jnp.asarray(real, jnp.float32),
+  gp = R.gradient_penalty(critic, jnp.asarray(real, jnp.float32),
                           jnp.asarray(fake, jnp.float32), key)
   want = [(np.linalg.norm(_numeric_grads(f64, x)) - 1) ** 2 for x in x_hat]
   np.testing.assert_allclose(gp, want, rtol=1e-4)
 
-  r1 = M.r1_penalty(critic, jnp.asarray(real, jnp.float32))
+  r1 = R.r1_penalty(critic, jnp.asarray(real, jnp.float32))
   want = [np.sum(_numeric_grads(f64, x) ** 2) for x in real]
   np.testing.assert_allclose(r1, want, rtol=1e-4)
 
@@ -125,7 +135,7 @@ def test_gradient_penalty_and_r1_against_brute_force():
 def test_clip_weights_keeps_params_in_the_box():
   import optax
   params = {'w': jnp.array([0.005, -0.009, 0.0]), 'b': jnp.array([0.02])}
-  tx = optax.chain(optax.sgd(1.0), M.clip_weights(0.01))
+  tx = optax.chain(optax.sgd(1.0), R.clip_weights(0.01))
   grads = {'w': jnp.array([-1.0, 0.0005, 0.003]), 'b': jnp.array([0.0])}
   updates, _ = tx.update(grads, tx.init(params), params)
   new = optax.apply_updates(params, updates)
@@ -137,10 +147,10 @@ def test_info_log_likelihood_and_code_entropy():
   logits = jnp.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
   cat = jnp.array([0, 2])
   mean, code = jnp.array([[0.5, 0.0]]).repeat(2, 0), jnp.array([[1.0, -1.0], [0.5, 0.0]])
-  got = M.info_log_likelihood(logits, cat, mean, code)
+  got = auxiliary.info_log_likelihood(logits, cat, mean, code)
   log_softmax = np.asarray(logits) - np.log(np.exp(np.asarray(logits)).sum(1, keepdims=True))
   gauss = -0.5 * (np.asarray(code) - np.asarray(mean)) ** 2 - 0.5 * np.log(2 * np.pi)
   np.testing.assert_allclose(got, log_softmax[[0, 1], [0, 2]] + gauss.sum(1), rtol=1e-6)
-  np.testing.assert_allclose(M.info_log_likelihood(None, None, mean, code), gauss.sum(1),
+  np.testing.assert_allclose(auxiliary.info_log_likelihood(None, None, mean, code), gauss.sum(1),
                              rtol=1e-6)
-  assert M.info_code_entropy(10, 2) == pytest.approx(math.log(10) + 2 * math.log(2))
+  assert auxiliary.info_code_entropy(10, 2) == pytest.approx(math.log(10) + 2 * math.log(2))
