@@ -122,9 +122,13 @@ def _moved(cls) -> dict[str, str]:
 
 
 def _migrate(cls, mapping: Mapping) -> dict:
-  """`mapping` with every moved key put where it lives now (for config.json of older runs)."""
+  """`mapping` with every moved key put where it lives now (for config.json of older runs):
+  first the section's own `migrate_old(values) -> values` (for moves that depend on other
+  values), then its MOVED table."""
   out = {k: (dict(_as_mapping(v)) if _as_mapping(v) is not None else v)
          for k, v in mapping.items()}
+  if hasattr(cls, 'migrate_old'):
+    out = cls.migrate_old(out)
   for old, new in _moved(cls).items():
     if old not in out:
       continue

@@ -8,6 +8,7 @@ Here they are bound into the trainer's `Model`, one player per layer.
 """
 import functools
 
+from gdm.models.binding import bind_model
 from gdm.models.autoencoder import family, modes
 from gdm.models.autoencoder.config import AutoencoderConfig
 from gdm.train.config import RunConfig
@@ -23,11 +24,7 @@ def make(run: RunConfig, info) -> Model:
       Player(name, functools.partial(family.layer_loss, ae, i), optimizer,
              active=functools.partial(family.layer_active, ae, i) if ae.stacked else None)
       for i, name in enumerate(ae.names))
-  bind = functools.partial
-  return Model(init=bind(family.init, ae), players=players,
-               evaluate=bind(family.evaluate, ae), sample=bind(family.sample, ae),
-               visualize=bind(family.visualize, ae),
-               modes={name: bind(fn, ae) for name, fn in modes.MODES.items()})
+  return bind_model(family, ae, players, modes.MODES)
 
 
 FAMILY = Family('autoencoder', AutoencoderConfig, make)

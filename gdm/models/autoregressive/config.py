@@ -5,6 +5,8 @@ a section of its own keys named after it (`model.pixelcnn.features`, `model.made
 of which only the one `model.net` names is used. A section checks its own values and, in
 `check_data`, what it asks of the dataset.
 """
+import dataclasses
+
 from gdm.data.config import DataConfig
 from gdm.data.source import DatasetInfo
 from gdm.models.autoregressive.heads import HEADS
@@ -122,6 +124,24 @@ class PixelCNNPPConfig:
 
 @section
 class AutoregressiveConfig:
+  # Before the redesign every net's keys sat at the top of the section; an older run's
+  # config.json puts them into the section of the net it used.
+  @staticmethod
+  def migrate_old(values: dict) -> dict:
+    net = values.get('net', 'pixelcnn')
+    fields = {'made': MADEConfig, 'nade': NADEConfig, 'pixelcnn': PixelCNNConfig,
+              'gated_pixelcnn': GatedPixelCNNConfig, 'pixelcnn_pp': PixelCNNPPConfig}
+    section_ = values.setdefault(net, {})
+    for name in [f.name for f in dataclasses.fields(fields.get(net, MADEConfig))]:
+      if name in values:
+        section_.setdefault(name, values.pop(name))
+    if net == 'nade' and isinstance(section_.get('hidden'), (list, tuple)):
+      section_['hidden'] = section_['hidden'][0]
+    for name in ('hidden', 'act', 'order', 'features', 'num_layers', 'kernel_size',
+                 'first_kernel_size', 'head_features', 'num_resnet', 'levels', 'dropout',
+                 'vqvae_config'):
+      values.pop(name, None)        # keys of the nets it did not use
+    return values
   net: str = 'pixelcnn'        # made | nade | pixelcnn | gated_pixelcnn | pixelcnn_pp
   likelihood: str = 'bernoulli'  # bernoulli (binarized) | categorical (256-way) |
                                  # logistic_mixture (pixelcnn_pp) | gaussian_mixture (toys)

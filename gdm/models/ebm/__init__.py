@@ -7,25 +7,18 @@ family.py  the model's functions: energy, chains, loss, evaluation, sampling, pi
 modes.py   the launcher's extra modes (denoise, inpaint, ood; conditional)
 Here they are bound into the trainer's `Model`, one player.
 """
-import functools
-
+from gdm.models.binding import one_player_model
 from gdm.models.ebm import family, modes
 from gdm.models.ebm.config import EBMConfig
 from gdm.train.config import RunConfig
 from gdm.train.model import Family, Model
 from gdm.train.optim import make_optimizer
-from gdm.train.players import Player
 
 
 def make(run: RunConfig, info) -> Model:
   ebm = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
-  bind = functools.partial
-  return Model(init=bind(family.init, ebm),
-               players=(Player('model', bind(family.loss, ebm), optimizer),),
-               evaluate=bind(family.evaluate, ebm), sample=bind(family.sample, ebm),
-               visualize=bind(family.visualize, ebm),
-               modes={name: bind(fn, ebm) for name, fn in modes.modes_of(ebm).items()})
+  return one_player_model(family, ebm, optimizer, modes.modes_of(ebm))
 
 
 FAMILY = Family('ebm', EBMConfig, make)

@@ -35,6 +35,7 @@ import functools
 
 import optax
 
+from gdm.models.binding import bind_model
 from gdm.models.gan import family, modes
 from gdm.models.gan.config import GANConfig
 from gdm.objectives.adversarial.regularizers import clip_weights
@@ -54,10 +55,8 @@ def make(run: RunConfig, info) -> Model:
   players = (Player('discriminator', bind(family.discriminator_loss, gan), d_opt,
                     steps=m.n_critic),
              Player('generator', bind(family.generator_loss, gan), g_opt))
-  return Model(init=bind(family.init, gan), players=players,
-               evaluate=bind(family.evaluate, gan), sample=bind(family.sample, gan),
-               visualize=bind(family.visualize, gan),
-               modes={name: bind(modes.MODES[name], gan) for name in modes.available(gan)})
+  return bind_model(family, gan, players,
+                    {name: modes.MODES[name] for name in modes.available(gan)})
 
 
 FAMILY = Family('gan', GANConfig, make)

@@ -4,6 +4,8 @@ What every net kind shares is flat (latent size, loss, regulariser, conditioning
 codes); the MLP nets read `model.mlp`, the conv nets (dcgan, resnet) `model.conv`, and the
 discriminator's optimizer is `model.d_optimizer` (the generator's is train.optimizer).
 """
+from typing import ClassVar
+
 from gdm.data.config import DataConfig
 from gdm.data.source import DatasetInfo
 from gdm.models.gan import nets
@@ -52,6 +54,12 @@ class ConvNets:
 
 @section
 class GANConfig:
+  # Keys that lived at the top of the section before the redesign (older runs' config.json).
+  MOVED: ClassVar[dict] = {
+      'g_hidden': 'mlp.g_hidden', 'd_hidden': 'mlp.d_hidden', 'act': 'mlp.g_act',
+      'd_act': 'mlp.d_act', 'g_channels': 'conv.g_channels', 'd_channels': 'conv.d_channels',
+      'd_norm': 'conv.d_norm', 'd_downsample': 'conv.d_downsample',
+      'attention_res': 'conv.attention_res'}
   kind: str = 'mlp'                 # mlp | dcgan | resnet
   latent_dim: int = 16
   mlp: MLPNets = MLPNets()

@@ -4,6 +4,7 @@ The training objective is model.objective, one of gdm.objectives.elbo_variants.V
 its settings are the section named after it (model.elbo.beta, model.iwae.k, ...).
 """
 import dataclasses
+from typing import ClassVar
 
 from gdm.data.source import DatasetInfo
 from gdm.nn.conv import check_conv_data
@@ -23,6 +24,18 @@ VARIANCES = ('fixed', 'global', 'per_dim')
 
 @section
 class VAEConfig:
+  # Keys that lived at the top of the section before the redesign (older runs' config.json).
+  MOVED: ClassVar[dict] = {'beta': 'elbo.beta', 'warmup_steps': 'elbo.warmup_steps',
+                           'free_bits': 'elbo.free_bits', 'k': 'iwae.k'}
+
+  @staticmethod
+  def migrate_old(values: dict) -> dict:
+    """Before the redesign model.k > 1 meant the IWAE objective."""
+    k = values.pop('k', None)
+    if k is not None and k > 1:
+      values.setdefault('objective', 'iwae')
+      values.setdefault('iwae', {}).setdefault('k', k)
+    return values
   kind: str = 'mlp'                       # mlp | conv
   hidden: tuple[int, ...] = (512, 256)    # mlp widths from the data side (decoder mirrors)
   channels: tuple[int, ...] = (32, 64)    # conv: one stride-2 level per entry
