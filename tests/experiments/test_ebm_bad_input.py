@@ -59,7 +59,7 @@ def test_shortrun_and_label_errors(tmp_path):
                             "model.sgld.step_size?"),
     (('buffer', 'sise'), "unknown config key 'model.buffer.sise'; did you mean model.buffer.size?"),
     (('resnet', 'channel'), "'model.resnet.channel'; did you mean model.resnet.channels?"),
-    (('buffer_size',), "unknown config key 'model.buffer_size'; did you mean model.buffer?"),
+    (('buffer_size',), "config key 'model.buffer_size' is now 'model.buffer.size'"),
 ])
 def test_misspelled_keys_name_the_dotted_key_and_the_nearest(tmp_path, path, message):
   config = toy.get_config('smoke')

@@ -32,7 +32,7 @@ from gdm.train import experiment
     (dict(d_optimizer=dict(learning_rat=1e-3)), "unknown config key "
                                                 "'model.d_optimizer.learning_rat'; did you "
                                                 "mean model.d_optimizer.learning_rate?"),
-    (dict(g_channels=(8,)), "unknown config key 'model.g_channels' (known in model: kind, "),
+    (dict(g_channels=(8,)), "config key 'model.g_channels' is now 'model.conv.g_channels'"),
     (dict(conv=dict(d_norm='group')), "unknown discriminator norm 'group' in "
                                       "model.conv.d_norm; choose one of: none, batch, layer"),
     (dict(mlp=dict(d_act='swish')), "unknown activation 'swish' in model.mlp.d_act"),
