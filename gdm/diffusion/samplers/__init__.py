@@ -9,8 +9,8 @@ guided one or an exact score (the tests' Gaussian data) plug in alike.
 A `Sampler` entry runs as run(process, key, fn, x_init, steps, options) -> samples: `fn` is
 what the process's `model_fn` gives, `x_init` a draw of its prior, `steps` model.sample_steps,
 `options` the sampler's own config section (model.<options>) or None. It reads what it needs
-off the process (the `schedule`, `sigmas` or `sde` and `clip` its kind of process has); each
-process lists the samplers it supports (gdm.diffusion.processes).
+off the process (its file says what: a schedule, noise levels, an SDE); each process lists
+the samplers it supports (gdm.diffusion.processes).
 """
 import dataclasses
 from typing import Callable

@@ -1,10 +1,10 @@
 """The diffusion family's `model` section and its checks against the data.
 
-Shared keys are flat; each process has its own section (model.ddpm, model.ncsn, model.sde:
-the settings dataclass of its file in gdm.diffusion.processes), each net (model.mlp,
-model.unet), and each sampler with settings of its own (model.ddim, model.langevin,
-model.pc: gdm.diffusion.samplers). Only the sections of the chosen process, net and sampler
-are used; every section is checked.
+Shared keys are flat; each process has its own section (model.<PROCESSES[name].section>, the
+settings dataclass of its file in gdm.diffusion.processes, e.g. model.ddpm), each net
+(model.mlp, model.unet), and each sampler with settings of its own
+(model.<SAMPLERS[name].options>, e.g. model.ddim). Only the sections of the chosen process,
+net and sampler are used; every section is checked.
 """
 import numpy as np
 
@@ -59,7 +59,7 @@ class UNetConfig:
 
 @section
 class DiffusionConfig:
-  process: str = 'ddpm'         # ddpm | ncsn | vp | subvp | ve
+  process: str = 'ddpm'         # a name in gdm.diffusion.processes.PROCESSES
   net: str = 'mlp'              # mlp (vectors) | unet (images)
   parameterization: str = 'eps'  # eps | x0 | v
   mlp: MLPConfig = MLPConfig()
@@ -68,9 +68,8 @@ class DiffusionConfig:
   ncsn: NCSNSettings = NCSNSettings()
   sde: SDESettings = SDESettings()      # vp, subvp, ve
   # sampling (--mode=sample, sample grids, experiments.evaluate)
-  sampler: str = 'ancestral'    # ddpm: ancestral | ddim; ncsn: langevin;
-                                # vp / subvp / ve: euler_maruyama | pc | ode
-  sample_steps: int = 1000      # ddpm: <= num_timesteps (ancestral: all); sde: steps
+  sampler: str = 'ancestral'    # one of the process's samplers (PROCESSES[process].samplers)
+  sample_steps: int = 1000      # ddpm: <= num_timesteps (ancestral: all); others: steps
   ddim: DDIMOptions = DDIMOptions()
   langevin: LangevinOptions = LangevinOptions()
   pc: PCOptions = PCOptions()
