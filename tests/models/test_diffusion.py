@@ -19,9 +19,9 @@ from gdm.nn.unet import UNet
 from gdm.objectives import score_matching as sm
 from gdm.utils import schema
 from tests.helpers import random_like
+from tests.models import diffusion_toy
 
-KEY = jax.random.key(0, impl='rbg')
-TOY = DatasetInfo('eight_gaussians', (2,), 'vector', num_classes=8)
+KEY, TOY = diffusion_toy.KEY, diffusion_toy.TOY
 
 
 def count(tree):
@@ -38,15 +38,7 @@ def test_ddpm_unet_has_35_7m_parameters():
 
 
 def toy_model(**model):
-  config = ddpm_toy.get_config('smoke')
-  config.model.update(model)
-  m = diffusion.FAMILY.model(config, TOY)
-  batch = {'x': jnp.asarray(np.random.default_rng(0).normal(size=(16, 2)), jnp.float32),
-           'y': jnp.arange(16, dtype=jnp.int32) % 8}
-  params, state = jax.eval_shape(m.init, KEY, batch)
-  params = random_like(params, np.random.default_rng(1))
-  state = jax.tree.map(jnp.zeros_like, state)
-  return config, m, params, state, batch
+  return diffusion_toy.toy_model(ddpm_toy, **model)
 
 
 def test_ddpm_loss_is_the_objective():
