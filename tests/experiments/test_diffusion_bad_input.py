@@ -6,7 +6,7 @@ import jax
 import numpy as np
 import pytest
 
-from experiments.configs.diffusion import cfg_mnist, common, ddpm_toy, vpsde_cifar10
+from experiments.configs.diffusion import cfg_mnist, common, ddpm_toy, edm_toy, vpsde_cifar10
 from experiments.families import FAMILIES
 from gdm.data.source import DatasetInfo
 from gdm.models import diffusion
@@ -25,7 +25,7 @@ MNIST = DatasetInfo('mnist', (28, 28, 1), 'image', num_classes=10)
                                                  'model.ddpm.schedule; choose one of: linear, '
                                                  'cosine'),
     (dict(parameterization='score'), TOY, "unknown parameterization 'score'"),
-    (dict(process='edm'), TOY, "unknown diffusion process 'edm'"),
+    (dict(process='flow_matching'), TOY, "unknown diffusion process 'flow_matching'"),
     (dict(sampler='langevin'), TOY, "unknown sampler for process 'ddpm' 'langevin'"),
     (dict(guidance_scale=2.0), TOY, 'model.guidance_scale=2.0 needs a class-conditional model'),
     (dict(guidance_scale=2.0, class_conditional=True), MOONS,
@@ -100,3 +100,29 @@ def test_the_model_section_names_the_dotted_key(model, message):
   config.model.update(model)
   with pytest.raises(ValueError, match=message):
     diffusion.FAMILY.model(config, TOY)
+
+
+@pytest.mark.parametrize('model, message', [
+    (dict(edm=dict(sigma_min=80.0, sigma_max=1.0)),
+     r'model.edm.sigma_min=80.0 must be in \(0, sigma_max=1.0\)'),
+    (dict(edm=dict(sigma_min=80.0)), r'model.edm.sigma_min=80.0 must be in \(0, sigma_max=80.0\)'),
+    (dict(edm=dict(rho=0.0)), 'model.edm.rho=0.0 must be > 0'),
+    (dict(edm=dict(sigma_data=-0.5)), 'model.edm.sigma_data=-0.5 must be > 0'),
+    (dict(edm=dict(p_std=0.0)), 'model.edm.p_std=0.0 must be > 0'),
+    (dict(sample_steps=0), 'model.sample_steps=0 must be >= 1'),
+    (dict(heun=dict(s_churn=-1.0)), r'model.heun.s_churn=-1.0 must be >= 0'),
+    (dict(heun=dict(s_min=2.0, s_max=1.0)), r'model.heun.s_min=2.0 must be in \[0, s_max=1.0\]'),
+    (dict(heun=dict(s_noise=-1.0)), 'model.heun.s_noise=-1.0 must be >= 0'),
+    (dict(sampler='ode'), "unknown sampler for process 'edm' 'ode' in model.sampler; choose one "
+                          'of: heun'),
+    (dict(parameterization='v'), "model.parameterization='v' has no meaning for "
+                                 "model.process='edm'"),
+])
+def test_bad_edm_values(model, message, tmp_path):
+  config = edm_toy.get_config('smoke')
+  config.model.update(model)
+  workdir = str(tmp_path / 'w')
+  with pytest.raises(ValueError, match=message) as e:
+    experiment.build(config, workdir, FAMILIES['diffusion'], jax.devices()[:1])
+  assert '\n' not in str(e.value)
+  assert not os.path.exists(workdir) or not os.listdir(workdir)

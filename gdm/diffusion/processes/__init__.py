@@ -3,6 +3,7 @@
   ddpm.py       ddpm              discrete schedule; L_simple / hybrid / vlb; the full bound
   ncsn.py       ncsn              geometric noise levels; annealed Langevin
   score_sde.py  vp, subvp, ve     continuous-time SDEs; the probability-flow ODE likelihood
+  edm.py        edm               Karras et al.'s preconditioned denoiser; the Heun sampler
   common.py     ProcessData (what a process is told about the data) and shared steps
 
 A process is a frozen dataclass built by `Entry.build(settings, data)` from its config
@@ -27,7 +28,7 @@ import dataclasses
 import functools
 from typing import Callable
 
-from gdm.diffusion.processes import ddpm, ncsn, score_sde
+from gdm.diffusion.processes import ddpm, edm, ncsn, score_sde
 from gdm.diffusion.processes.common import ProcessData
 
 __all__ = ['Entry', 'PROCESSES', 'ProcessData']
@@ -47,4 +48,5 @@ PROCESSES = {
     'subvp': Entry('sde', score_sde.SAMPLERS,
                    functools.partial(score_sde.ScoreSDE.build, 'subvp')),
     've': Entry('sde', score_sde.SAMPLERS, functools.partial(score_sde.ScoreSDE.build, 've')),
+    'edm': Entry('edm', edm.SAMPLERS, edm.EDM.build),
 }

@@ -5,6 +5,7 @@ guided one or an exact score (the tests' Gaussian data) plug in alike.
   discrete.py    ancestral, ddim          eps_fn(x, t) -> (eps_hat, log_var) on a DDPM schedule
   langevin.py    langevin                 score_fn(x, i) over NCSN's noise levels
   continuous.py  euler_maruyama, pc, ode  score_fn(x, t) of an SDE (and its ODE likelihood)
+  heun.py        heun                     denoiser(x, sigma) on EDM's sigma grid, with churn
 
 A `Sampler` entry runs as run(process, key, fn, x_init, steps, options) -> samples: `fn` is
 what the process's `model_fn` gives, `x_init` a draw of its prior, `steps` model.sample_steps,
@@ -15,7 +16,7 @@ the samplers it supports (gdm.diffusion.processes).
 import dataclasses
 from typing import Callable
 
-from gdm.diffusion.samplers import continuous, discrete, langevin
+from gdm.diffusion.samplers import continuous, discrete, heun, langevin
 from gdm.diffusion.samplers.continuous import (TRACES, euler_maruyama, langevin_correct,
                                                ode_log_likelihood, ode_sample,
                                                predictor_corrector)
@@ -41,4 +42,5 @@ SAMPLERS = {
     'euler_maruyama': Sampler(continuous.run_euler_maruyama, continuous.check_sde_steps),
     'pc': Sampler(continuous.run_pc, continuous.check_sde_steps, 'pc'),
     'ode': Sampler(continuous.run_ode, continuous.check_sde_steps),
+    'heun': Sampler(heun.run_heun, None, 'heun'),
 }

@@ -12,11 +12,13 @@ from gdm.data.source import DatasetInfo
 from gdm.diffusion.guidance import check_guidance
 from gdm.diffusion.processes import PROCESSES
 from gdm.diffusion.processes.ddpm import DDPMSettings
+from gdm.diffusion.processes.edm import EDMSettings
 from gdm.diffusion.processes.ncsn import NCSNSettings
 from gdm.diffusion.processes.score_sde import SDESettings
 from gdm.diffusion.samplers import SAMPLERS
 from gdm.diffusion.samplers.continuous import PCOptions
 from gdm.diffusion.samplers.discrete import DDIMOptions
+from gdm.diffusion.samplers.heun import HeunOptions
 from gdm.diffusion.samplers.langevin import LangevinOptions
 from gdm.nn.mlp import ACTIVATIONS
 from gdm.nn.unet import check_unet_size
@@ -67,12 +69,14 @@ class DiffusionConfig:
   ddpm: DDPMSettings = DDPMSettings()
   ncsn: NCSNSettings = NCSNSettings()
   sde: SDESettings = SDESettings()      # vp, subvp, ve
+  edm: EDMSettings = EDMSettings()
   # sampling (--mode=sample, sample grids, experiments.evaluate)
   sampler: str = 'ancestral'    # one of the process's samplers (PROCESSES[process].samplers)
   sample_steps: int = 1000      # ddpm: <= num_timesteps (ancestral: all); others: steps
   ddim: DDIMOptions = DDIMOptions()
   langevin: LangevinOptions = LangevinOptions()
   pc: PCOptions = PCOptions()
+  heun: HeunOptions = HeunOptions()
   eval_nll: bool = True         # the process's nll (ddpm: full bound; sde: ODE likelihood)
   # conditioning
   class_conditional: bool = False
