@@ -45,7 +45,7 @@ def _flops(compiled) -> float:
 
 def _model(size: int, **model):
   config = ddpm_cifar10.get_config()
-  config.model.channels = FLAGS.channels
+  config.model.unet.channels = FLAGS.channels
   config.model.update(model)
   config.train.compute_dtype = FLAGS.dtype
   info = DatasetInfo('cifar10', (size, size, 3), 'image', num_classes=10)

@@ -22,12 +22,12 @@ SCHEDULES = ('linear', 'cosine')
 
 def make_betas(name: str, num_timesteps: int, beta_start: float = 1e-4,
                beta_end: float = 0.02) -> np.ndarray:
-  check_choice(name, SCHEDULES, 'beta schedule', 'model.schedule')
+  check_choice(name, SCHEDULES, 'beta schedule')
   if num_timesteps < 1:
-    raise ValueError(f'model.num_timesteps={num_timesteps} must be >= 1')
+    raise ValueError(f'num_timesteps={num_timesteps} must be >= 1')
   if name == 'linear':
     if not 0 < beta_start <= beta_end < 1:
-      raise ValueError(f'model.beta_start={beta_start}, beta_end={beta_end}: need '
+      raise ValueError(f'beta_start={beta_start}, beta_end={beta_end}: need '
                        '0 < beta_start <= beta_end < 1')
     # Scaled by 1000 / T so that any T spans the same total noise as T = 1000 (as in
     # Improved DDPM); T = 1000 gives exactly 1e-4 .. 0.02.
@@ -114,7 +114,7 @@ def reverse_log_variance(s: Schedule, t: jax.Array, x: jax.Array, kind: str,
   learned_range exp(u log beta_t + (1 - u) log beta~_t) with u = (v + 1) / 2 from the
                 network (Nichol & Dhariwal, 2021, eq. 15)
   """
-  check_choice(kind, VARIANCES, 'reverse variance', 'model.variance')
+  check_choice(kind, VARIANCES, 'reverse variance')
   small = _at(s.posterior_log_variance, t, x)
   large = _at(jnp.log(jnp.concatenate([s.posterior_variance[1:2], s.betas[1:]]))
               if s.num_timesteps > 1 else jnp.log(s.betas), t, x)

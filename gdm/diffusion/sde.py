@@ -42,14 +42,14 @@ class SDE:
   sigma_max: float = 50.0
 
   def __post_init__(self):
-    check_choice(self.kind, SDES, 'SDE', 'model.process')
+    check_choice(self.kind, SDES, 'SDE')
     if self.kind == 've':
       if not 0 < self.sigma_min < self.sigma_max:
-        raise ValueError(f'model.sigma_min={self.sigma_min}, sigma_max={self.sigma_max}: '
+        raise ValueError(f'VE SDE: sigma_min={self.sigma_min}, sigma_max={self.sigma_max}: '
                          'need 0 < sigma_min < sigma_max')
     elif not 0 < self.beta_min <= self.beta_max:
-      raise ValueError(f'model.beta_min={self.beta_min}, beta_max={self.beta_max}: need '
-                       '0 < beta_min <= beta_max')
+      raise ValueError(f'{self.kind} SDE: beta_min={self.beta_min}, beta_max={self.beta_max}: '
+                       'need 0 < beta_min <= beta_max')
 
   @property
   def sampling_eps(self) -> float:

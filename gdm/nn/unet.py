@@ -18,7 +18,7 @@ def check_unet_size(image_size: int, channel_mult: Sequence[int]):
   levels = len(channel_mult) - 1
   if image_size % (2 ** levels):
     raise ValueError(f'UNet: image size {image_size} is not divisible by 2**{levels} (one '
-                     f'halving between the {len(channel_mult)} levels of model.channel_mult='
+                     f'halving between the {len(channel_mult)} levels of model.unet.channel_mult='
                      f'{tuple(channel_mult)})')
 
 

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from gdm.diffusion import schedules
-from gdm.objectives import diffusion_bound as B
+from gdm.diffusion import bound as B
 
 KEY = jax.random.key(0, impl='rbg')
 

@@ -9,13 +9,19 @@ import numpy as np
 from experiments.configs.diffusion import ddpm_toy, sr_cifar10
 from gdm.data.source import DatasetInfo
 from gdm.diffusion import guidance, schedules
+from gdm.diffusion.processes import PROCESSES
+from gdm.diffusion.samplers import SAMPLERS
 from gdm.models import diffusion
+from gdm.models.diffusion.config import DiffusionConfig
+from gdm.models.diffusion.family import low_res_condition
+from gdm.models.diffusion.nets import build_net
 from gdm.nn.unet import UNet
 from gdm.objectives import score_matching as sm
+from gdm.utils import schema
 from tests.helpers import random_like
+from tests.models import diffusion_toy
 
-KEY = jax.random.key(0, impl='rbg')
-TOY = DatasetInfo('eight_gaussians', (2,), 'vector', num_classes=8)
+KEY, TOY = diffusion_toy.KEY, diffusion_toy.TOY
 
 
 def count(tree):
@@ -32,25 +38,17 @@ def test_ddpm_unet_has_35_7m_parameters():
 
 
 def toy_model(**model):
-  config = ddpm_toy.get_config('smoke')
-  config.model.update(model)
-  m = diffusion.FAMILY.model(config, TOY)
-  batch = {'x': jnp.asarray(np.random.default_rng(0).normal(size=(16, 2)), jnp.float32),
-           'y': jnp.arange(16, dtype=jnp.int32) % 8}
-  params, state = jax.eval_shape(m.init, KEY, batch)
-  params = random_like(params, np.random.default_rng(1))
-  state = jax.tree.map(jnp.zeros_like, state)
-  return config, m, params, state, batch
+  return diffusion_toy.toy_model(ddpm_toy, **model)
 
 
 def test_ddpm_loss_is_the_objective():
   for param in ('eps', 'v'):
     config, m, params, state, batch = toy_model(parameterization=param)
     loss, _ = jax.jit(m.players[0].loss_fn)(params, state, batch, KEY, 0)
-    net = diffusion.build_net(config.model, TOY, 0, jnp.float32)
-    s = schedules.make_schedule('linear', config.model.num_timesteps)
+    net = build_net(schema.parse(DiffusionConfig, config.model), 2, 0, jnp.float32)
+    s = schedules.make_schedule('linear', config.model.ddpm.num_timesteps)
     k_t, k_noise, _, _ = jax.random.split(KEY, 4)
-    t = jax.random.randint(k_t, (16,), 0, config.model.num_timesteps)
+    t = jax.random.randint(k_t, (16,), 0, config.model.ddpm.num_timesteps)
     noise = jax.random.normal(k_noise, (16, 2))
     a, sigma = schedules.marginal(s, t, batch['x'])
     xt = a * batch['x'] + sigma * noise
@@ -60,8 +58,8 @@ def test_ddpm_loss_is_the_objective():
 
 
 def test_hybrid_loss_with_importance_sampling_updates_the_state():
-  _, m, params, state, batch = toy_model(loss='vlb', variance='learned_range',
-                                         importance_sampling=True)
+  _, m, params, state, batch = toy_model(ddpm=dict(loss='vlb', variance='learned_range',
+                                                   importance_sampling=True))
   loss, (_, new_state) = jax.jit(m.players[0].loss_fn)(params, state, batch, KEY, 0)
   assert np.isfinite(float(loss))
   assert bool(new_state['importance']['seen'].any())
@@ -107,9 +105,9 @@ def test_super_resolution_conditioning_and_mode():
   x = jnp.asarray(np.repeat(np.repeat(small, 2, 1), 2, 2))
   pooled = x.reshape(2, 4, 2, 4, 2, 3).mean((2, 4))
   np.testing.assert_allclose(pooled, small, atol=1e-6)
-  cond = diffusion.low_res_condition(x, 4)
+  cond = low_res_condition(x, 4)
   assert cond.shape == x.shape
-  np.testing.assert_allclose(diffusion.low_res_condition(jnp.full((1, 8, 8, 3), 0.3), 4), 0.3,
+  np.testing.assert_allclose(low_res_condition(jnp.full((1, 8, 8, 3), 0.3), 4), 0.3,
                              atol=1e-5)
   config = sr_cifar10.get_config('smoke')
   info = DatasetInfo('cifar10', (8, 8, 3), 'image', num_classes=10)
@@ -119,3 +117,13 @@ def test_super_resolution_conditioning_and_mode():
   out = jax.jit(m.modes['super_resolution'])(params, {}, batch, KEY)
   assert out['super_resolution'].shape == (3, 2, 8, 8, 3)
   assert set(m.modes) == {'inpaint', 'denoise', 'super_resolution'}
+
+
+def test_every_process_names_its_section_and_samplers():
+  """A process is a PROCESSES entry whose config section is a DiffusionConfig field and whose
+  samplers are SAMPLERS entries (the family reads nothing else about it)."""
+  fields = set(DiffusionConfig.__dataclass_fields__)
+  for name, entry in PROCESSES.items():
+    assert entry.section in fields, name
+    assert entry.samplers and set(entry.samplers) <= set(SAMPLERS), name
+  assert all(not s.options or s.options in fields for s in SAMPLERS.values())

@@ -12,8 +12,8 @@ from experiments.configs.diffusion import common
 def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'mnist'
-  config.model = common.model_config(net='unet', channels=64, channel_mult=(1, 2, 2),
-                                     attn_resolutions=(14,))
+  config.model = common.model_config(
+      net='unet', unet=dict(channels=64, channel_mult=(1, 2, 2), attn_resolutions=(14,)))
   common.image_training(config, num_steps=100_000, warmup=1000)
   config.eval.num_examples, config.eval.batch_size = 1000, 100
   return common.apply_image_variant(config, variant)

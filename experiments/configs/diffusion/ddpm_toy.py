@@ -13,7 +13,8 @@ from experiments.configs.diffusion import common
 def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'eight_gaussians'
-  config.model = common.model_config(net='mlp', hidden=(128, 128, 128), inpaint_mask='right')
+  config.model = common.model_config(net='mlp', mlp=dict(hidden=(128, 128, 128)),
+                                     inpaint_mask='right')
   default.set_schedule(config, num_steps=5000, batch_size=256, log_every=250, every=2500)
   config.train.optimizer.learning_rate = 1e-3
   config.train.ema_decay = 0.999

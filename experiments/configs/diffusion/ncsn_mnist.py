@@ -15,11 +15,11 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'mnist'
   config.data.scale = 'zero_one'
-  config.model = common.model_config(process='ncsn', net='unet', channels=64,
-                                     channel_mult=(1, 2, 2), attn_resolutions=(14,),
-                                     dropout=0.0, sampler='langevin', sigma_max=1.0,
-                                     sigma_min=0.01, num_sigmas=10, langevin_steps=100,
-                                     langevin_lr=2e-5, eval_nll=False)
+  config.model = common.model_config(
+      process='ncsn', net='unet',
+      unet=dict(channels=64, channel_mult=(1, 2, 2), attn_resolutions=(14,), dropout=0.0),
+      ncsn=dict(sigma_max=1.0, sigma_min=0.01, num_sigmas=10),
+      sampler='langevin', langevin=dict(steps=100, lr=2e-5), eval_nll=False)
   default.set_schedule(config, num_steps=200_000, batch_size=128, log_every=1000,
                        every=20_000)
   config.train.optimizer.learning_rate = 1e-3

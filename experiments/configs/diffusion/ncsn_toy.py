@@ -13,9 +13,9 @@ from experiments.configs.diffusion import common
 def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'eight_gaussians'
-  config.model = common.model_config(process='ncsn', net='mlp', hidden=(128, 128, 128),
-                                     sampler='langevin', sigma_max=10.0, sigma_min=0.01,
-                                     num_sigmas=10, langevin_steps=100, langevin_lr=2e-5)
+  config.model = common.model_config(process='ncsn', net='mlp', mlp=dict(hidden=(128, 128, 128)),
+                                     ncsn=dict(sigma_max=10.0, sigma_min=0.01, num_sigmas=10),
+                                     sampler='langevin', langevin=dict(steps=100, lr=2e-5))
   default.set_schedule(config, num_steps=5000, batch_size=256, log_every=250, every=2500)
   config.sample.num_samples = 1024
   return default.apply_variant(config, variant, smoke=common.smoke(config.model))

@@ -17,7 +17,7 @@ def get_config(variant: str = ''):
   config = default.get_config()
   config.data.name = 'cifar10'
   config.data.random_flip = True
-  config.model = common.model_config(net='unet', channels=64, low_res_size=16,
+  config.model = common.model_config(net='unet', unet=dict(channels=64), low_res_size=16,
                                      sampler='ddim', sample_steps=250, eval_nll=False)
   common.image_training(config, num_steps=200_000)
   config.eval.num_examples, config.eval.batch_size = 1000, 100

@@ -20,7 +20,7 @@ def get_config(variant: str = ''):
   config.data.random_flip = True
   config.data.dequantize = True
   config.model = common.model_config(process='vp', net='unet', sampler='ode',
-                                     sample_steps=200, eval_ode_steps=100)
+                                     sample_steps=200, sde=dict(eval_ode_steps=100))
   common.image_training(config, num_steps=1_300_000)
   config.eval.num_examples, config.eval.batch_size = 1000, 100
   return common.apply_image_variant(config, variant)
