@@ -53,9 +53,9 @@ def _unknown_flag_key(message: str, argv: list[str]) -> str:
   key = found.group(1) if found else ''
   hint = re.search(r'Did you mean "([^"]+)"', message)
   for arg in argv:
-    path = arg.split('=', 1)[0].removeprefix('--')
-    if path.startswith('config.') and path.split('.')[-1] == key:
-      dotted = path.removeprefix('config.')
+    parts = arg.split('=', 1)[0].removeprefix('--').split('.')
+    if parts[0] == 'config' and key in parts[1:]:
+      dotted = '.'.join(parts[1:parts.index(key, 1) + 1])
       parent = dotted.rpartition('.')[0]
       close = f'; did you mean {parent + "." if parent else ""}{hint.group(1)}?' if hint else ''
       return f'unknown config key {dotted!r} (flag {arg}){close}'
@@ -84,7 +84,10 @@ def _parse_flags(argv):
   except flags.Error as e:
     _fail(e)
   except (AttributeError, KeyError, TypeError, ValueError) as e:
-    _fail(f'bad --config or --config.* flag: {e}')
+    inner = _innermost(e)
+    if 'Did you mean' in inner or isinstance(e, (AttributeError, KeyError)):
+      _fail(_unknown_flag_key(inner, argv[1:]))
+    _fail(f'bad --config or --config.* flag: {inner}')
 
 
 def main(family: str):

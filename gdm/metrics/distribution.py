@@ -140,12 +140,15 @@ def load_stats(path: str, dim: int | None = None,
   pickled or non-finite file, missing keys, wrong shapes or an asymmetric sigma."""
   f = read_npz(path, what)
   if 'mu' not in f or 'sigma' not in f:
-    raise ValueError(f'{path} holds {sorted(f)}; FID statistics need keys mu and sigma')
+    raise ValueError(f'{what}={path!r} holds {sorted(f)}; FID statistics need keys mu and '
+                     f'sigma')
   mu, sigma = f['mu'].astype(np.float64), f['sigma'].astype(np.float64)
   d = mu.shape[-1] if mu.ndim == 1 else -1
   if mu.ndim != 1 or sigma.shape != (d, d) or (dim is not None and d != dim):
-    raise ValueError(f'{path}: mu {mu.shape} and sigma {sigma.shape} are not statistics of '
-                     f'dimension {dim if dim is not None else "D"} (mu [D], sigma [D, D])')
+    raise ValueError(f'{what}={path!r}: mu {mu.shape} and sigma {sigma.shape} are not '
+                     f'statistics of dimension {dim if dim is not None else "D"} (mu [D], '
+                     f'sigma [D, D])')
   if not np.allclose(sigma, sigma.T, rtol=1e-5, atol=1e-8):
-    raise ValueError(f'{path}: sigma is not symmetric, so it is no covariance matrix')
+    raise ValueError(f'{what}={path!r}: sigma is not symmetric, so it is no covariance '
+                     f'matrix')
   return mu, sigma

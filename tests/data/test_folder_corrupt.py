@@ -18,6 +18,7 @@ ONE = jax.devices()[:1]
 
 
 def make_folder(root, n=40, size=8):
+  os.makedirs(root, exist_ok=True)
   rng = np.random.default_rng(0)
   for i in range(n):
     Image.fromarray(rng.integers(0, 256, (size, size), dtype=np.uint8)).save(
@@ -26,8 +27,18 @@ def make_folder(root, n=40, size=8):
 
 
 def truncate(path):
+  """Cuts the end of the scan data off: the header still reads, the pixels do not."""
   with open(path, 'r+b') as f:
-    f.truncate(os.path.getsize(path) // 3)
+    f.truncate(os.path.getsize(path) - 10)
+
+
+def test_a_file_cut_inside_its_header_fails_at_build(tmp_path):
+  root = make_folder(str(tmp_path))
+  bad = os.path.join(root, '011.jpg')
+  with open(bad, 'r+b') as f:
+    f.truncate(os.path.getsize(bad) // 3)
+  with pytest.raises(ValueError, match=f'^{bad} is not a readable image'):
+    FolderSource(root, 'train')
 
 
 def test_a_file_that_is_no_image_fails_at_build_naming_it(tmp_path):

@@ -88,7 +88,8 @@ def test_errors_come_before_anything_is_written(tmp_path):
     (dict(unet=dict(chanels=32)), "unknown config key 'model.unet.chanels'; did you mean "
                                   'model.unet.channels?'),
     (dict(samplr='ddim'), "unknown config key 'model.samplr'; did you mean model.sampler?"),
-    (dict(langevin_steps=5), "unknown config key 'model.langevin_steps'"),   # a pre-section key
+    (dict(langevin_steps=5), "config key 'model.langevin_steps' is now "
+                             "'model.langevin.steps'"),   # a pre-section key
     (dict(pc=dict(snr=-1.0)), 'model.pc.snr=-1.0 must be > 0'),
     (dict(ddim=dict(eta=2.0)), r'model.ddim.eta=2.0 must be in \[0, 1\]'),
 ])

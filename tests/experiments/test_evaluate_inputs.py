@@ -113,7 +113,8 @@ def test_bad_inception_weights_are_one_line_errors(runs, kind, message):
 
 def test_ref_stats_output_is_never_overwritten(runs):
   path = _stats_file(runs['files'], 'existing.npz', **GOOD)
-  out, _ = evaluate(runs['moons'], '--features=raw', '--mode=ref_stats', f'--ref_stats={path}')
+  out, _ = evaluate(runs['moons'], '--features=raw', '--metrics=fid', '--mode=ref_stats',
+                    f'--ref_stats={path}')
   assert 'exists; remove it or choose another path' in one_line(out)
   np.testing.assert_array_equal(np.load(path)['sigma'], np.eye(2))
 

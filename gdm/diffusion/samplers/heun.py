@@ -28,7 +28,7 @@ from gdm.utils.schema import require, section
 class HeunOptions:
   s_churn: float = 0.0          # 0 = deterministic
   s_min: float = 0.0            # churn only where s_min <= sigma_i <= s_max
-  s_max: float = math.inf
+  s_max: float = 1e30           # EDM's S_tmax = inf; finite so that config.json stays JSON
   s_noise: float = 1.0          # std of the churn noise, relative
 
   def __post_init__(self):

@@ -6,6 +6,8 @@ settings dataclass of its file in gdm.diffusion.processes, e.g. model.ddpm), eac
 (model.<SAMPLERS[name].options>, e.g. model.ddim). Only the sections of the chosen process,
 net and sampler are used; every section is checked.
 """
+from typing import ClassVar
+
 import numpy as np
 
 from gdm.data.source import DatasetInfo
@@ -61,6 +63,29 @@ class UNetConfig:
 
 @section
 class DiffusionConfig:
+  # Keys that lived at the top of the section before the redesign (older runs' config.json).
+  MOVED: ClassVar[dict] = {
+      'hidden': 'mlp.hidden', 'act': 'mlp.act', 'channels': 'unet.channels',
+      'channel_mult': 'unet.channel_mult', 'num_res_blocks': 'unet.num_res_blocks',
+      'attn_resolutions': 'unet.attn_resolutions', 'dropout': 'unet.dropout',
+      'schedule': 'ddpm.schedule', 'num_timesteps': 'ddpm.num_timesteps',
+      'beta_start': 'ddpm.beta_start', 'beta_end': 'ddpm.beta_end', 'loss': 'ddpm.loss',
+      'variance': 'ddpm.variance', 'importance_sampling': 'ddpm.importance_sampling',
+      'num_sigmas': 'ncsn.num_sigmas', 'beta_min': 'sde.beta_min', 'beta_max': 'sde.beta_max',
+      'weighting': 'sde.weighting', 'eval_ode_steps': 'sde.eval_ode_steps',
+      'trace': 'sde.trace', 'langevin_steps': 'langevin.steps', 'langevin_lr': 'langevin.lr',
+      'ddim_eta': 'ddim.eta', 'snr': 'pc.snr', 'corrector_steps': 'pc.corrector_steps',
+      'sigma_min': 'ncsn.sigma_min or model.sde.sigma_min',
+      'sigma_max': 'ncsn.sigma_max or model.sde.sigma_max'}
+
+  @staticmethod
+  def migrate_old(values: dict) -> dict:
+    """NCSN and the VE SDE shared sigma_min / sigma_max before the redesign."""
+    where = 'ncsn' if values.get('process') == 'ncsn' else 'sde'
+    for key in ('sigma_min', 'sigma_max'):
+      if key in values:
+        values.setdefault(where, {}).setdefault(key, values.pop(key))
+    return values
   process: str = 'ddpm'         # a name in gdm.diffusion.processes.PROCESSES
   net: str = 'mlp'              # mlp (vectors) | unet (images)
   parameterization: str = 'eps'  # eps | x0 | v
