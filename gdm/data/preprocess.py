@@ -15,7 +15,7 @@ own values; a DataConfig has the same three fields and may be passed for it.
 import jax
 import jax.numpy as jnp
 
-from gdm.data.config import BINARIZE, SCALES, PixelFormat  # noqa: F401  (re-exported)
+from gdm.data.config import PixelFormat
 from gdm.data.source import DatasetInfo
 
 # Static binarization draws from this key folded with the example index, never the run seed,

@@ -4,8 +4,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from gdm.models import autoencoder
-from gdm.models.autoencoder import family as ae
-from gdm.models.autoencoder import nets
 from gdm.train import state as state_lib
 from gdm.train.step import make_train_step
 
