@@ -49,3 +49,20 @@ def test_real_mnist_test_split():
   assert len(src) == 10_000 and src.info.shape == (28, 28, 1)
   assert np.bincount(src.y).tolist()[:2] == [980, 1135]  # the well-known class counts
   assert src.x.dtype == np.uint8 and src.x.max() == 255
+
+
+@pytest.mark.parametrize('damage', ['truncated gzip', 'not gzip'])
+def test_a_broken_gz_file_is_a_one_line_error(tmp_path, damage):
+  x = np.random.default_rng(0).integers(0, 256, (70, 5, 4), dtype=np.uint8)
+  path = str(tmp_path / 't10k-images-idx3-ubyte.gz')
+  _write_idx(path, x, 2051)
+  _write_idx(str(tmp_path / 't10k-labels-idx1-ubyte.gz'), np.arange(70) % 10, 2049)
+  if damage == 'truncated gzip':
+    with open(path, 'r+b') as f:
+      f.truncate(os.path.getsize(path) // 2)
+  else:
+    with open(path, 'wb') as f:
+      f.write(b'plain bytes, not gzip')
+  with pytest.raises(ValueError, match=f'^{path} cannot be read as an idx file') as e:
+    mnist_idx.make_source(str(tmp_path), 'test')
+  assert '\n' not in str(e.value)

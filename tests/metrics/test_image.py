@@ -49,6 +49,15 @@ def test_identical_images_give_inf():
   assert np.all(np.asarray(image.mse(a, a)) == 0)
 
 
+def test_a_nan_error_gives_nan_not_a_perfect_score():
+  a = np.random.default_rng(1).uniform(size=(3, 8, 8, 3)).astype(np.float32)
+  b = a.copy()
+  b[0, 0, 0, 0] = np.nan          # a diverged model's output
+  b[2] += 0.1
+  p = np.asarray(image.psnr(b, a, 1.0))
+  assert np.isnan(p[0]) and np.isposinf(p[1]) and np.isfinite(p[2])
+
+
 @pytest.mark.parametrize('shape, max_val', [((3, 16, 16, 1), 1.0), ((2, 24, 19, 3), 255.0),
                                             ((1, 11, 11, 3), 2.0)])
 def test_ssim_matches_scikit_image(shape, max_val):
