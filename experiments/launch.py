@@ -15,6 +15,8 @@ from absl import flags
 from absl import logging as absl_logging
 from ml_collections import config_flags
 
+from gdm.utils import compile_cache
+
 FLAGS = flags.FLAGS
 BUILT_IN_MODES = ('train', 'eval', 'sample')
 
@@ -30,6 +32,11 @@ def define_flags(default_config: str):
   flags.DEFINE_integer('num_processes', 1, 'Processes in a multi-process run.')
   flags.DEFINE_integer('process_id', 0, 'This process in a multi-process run.')
   flags.DEFINE_bool('distributed_auto', False, 'Let JAX detect a TPU pod / SLURM cluster.')
+  flags.DEFINE_string('profile_steps', '', 'A:B writes a JAX profiler trace of train steps '
+                      'A..B to WORKDIR/profile (view with TensorBoard or Perfetto).')
+  flags.DEFINE_string('compile_cache', compile_cache.default_dir(), 'Persistent JAX '
+                      "compilation cache: a resumed or repeated run does not compile again; "
+                      "'' turns it off.")
   try:   # config_flags reads the --config.* overrides here, at definition
     config_flags.DEFINE_config_file(
         'config', os.path.join(here, 'configs', default_config), 'Config file (a '
@@ -105,6 +112,16 @@ def main(family: str):
   app.run(run_main, flags_parser=_parse_flags)
 
 
+def parse_steps(text: str) -> tuple[int, int] | None:
+  """--profile_steps=A:B -> (A, B); '' -> None."""
+  if not text:
+    return None
+  first, sep, last = text.partition(':')
+  if not (sep and first.isdigit() and last.isdigit() and int(first) < int(last)):
+    raise ValueError(f'--profile_steps={text!r} must be A:B with whole numbers A < B')
+  return int(first), int(last)
+
+
 def _from_library(record: logging.LogRecord) -> bool:
   return any(f'{os.sep}{name}{os.sep}' in record.pathname for name in ('orbax', 'etils'))
 
@@ -135,8 +152,10 @@ def run(family: str):
   try:
     distributed.check_flags(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
                             FLAGS.distributed_auto)
+    profile = parse_steps(FLAGS.profile_steps)
   except ValueError as e:
     _fail(e)
+  compile_cache.enable(FLAGS.compile_cache)
   import jax
   from experiments.families import get_family
   from gdm.train import experiment, loop
@@ -157,7 +176,7 @@ def run(family: str):
     _fail(f'unknown --mode={FLAGS.mode!r} for {family}; choose one of: {", ".join(modes)}')
   if FLAGS.mode == 'train':
     try:
-      loop.train(exp)
+      loop.train(exp, profile)
     except CheckpointError as e:
       _exit_now(e)
     except loop.Interrupted as e:

@@ -31,11 +31,13 @@ class TrainConfig:
   # An update that grows a player's param norm past this factor (from at least 1) is skipped
   # like a non-finite one; 0 = off.
   param_growth_limit: float = 10.0
+  grad_accum: int = 1           # >1: each update averages gradients over this many slices of
+                                # its batch, one after another (batches that do not fit)
   optimizer: OptimizerConfig = OptimizerConfig()
 
   def __post_init__(self):
     for key in ('num_steps', 'batch_size', 'steps_per_call', 'log_every', 'checkpoint_every',
-                'keep_checkpoints', 'max_nonfinite'):
+                'keep_checkpoints', 'max_nonfinite', 'grad_accum'):
       require(getattr(self, key) >= 1, key, getattr(self, key), 'must be >= 1')
     for key in ('eval_every', 'sample_every'):
       require(getattr(self, key) >= 0, key, getattr(self, key), 'must be >= 0 (0 = only at '
@@ -43,6 +45,8 @@ class TrainConfig:
     for key in ('log_every', 'checkpoint_every', 'eval_every', 'sample_every'):
       require(getattr(self, key) % self.steps_per_call == 0, key, getattr(self, key),
               f'must be a multiple of train.steps_per_call={self.steps_per_call}')
+    require(self.batch_size % self.grad_accum == 0, 'grad_accum', self.grad_accum,
+            f'must divide train.batch_size={self.batch_size}')
     require(0.0 <= self.ema_decay < 1.0, 'ema_decay', self.ema_decay, 'must be in [0, 1)')
     require(self.param_growth_limit == 0 or self.param_growth_limit > 1,
             'param_growth_limit', self.param_growth_limit, 'must be > 1 (or 0 = off)')

@@ -12,6 +12,8 @@ steps in a row the run stops and names that checkpoint, and a rerun with a saner
 resumes from it. Device values are read on the host only at log, eval and checkpoint steps.
 """
 import logging
+import os
+import time
 
 import jax
 import numpy as np
@@ -19,6 +21,7 @@ import numpy as np
 from gdm.train import distributed
 from gdm.train.evaluation import Evaluator
 from gdm.train.experiment import Experiment, build
+from gdm.train.optim import make_schedule
 from gdm.train.step import make_multi_step, make_train_step
 from gdm.train.stop_signals import StopSignals
 from gdm.train.writer import MetricWriter, ProgressReporter
@@ -63,7 +66,7 @@ def _mean_metrics(pending: list[dict]) -> dict[str, float]:
 def compile_train_step(exp: Experiment):
   cfg = exp.config.train
   step_fn = make_train_step(exp.model.players, exp.prepare, cfg.ema_decay,
-                            cfg.param_growth_limit)
+                            cfg.param_growth_limit, cfg.grad_accum)
   replicated = distributed.replicated(exp.mesh)
   return jax.jit(make_multi_step(step_fn),
                  in_shardings=(replicated, distributed.batch_sharding(exp.mesh, 2), replicated),
@@ -110,16 +113,49 @@ class _Run:
     raise DataError(f'reading the batch after step {step} failed: {error}; {kept}') from None
 
 
-def train(exp: Experiment):
-  """Trains to `train.num_steps`, resuming from the workdir. Returns the final state."""
+class _Timer:
+  """Seconds per train step between log steps, without the time spent on evaluation,
+  pictures and checkpoints in between; and the JAX profiler over --profile_steps=A:B."""
+
+  def __init__(self, step: int, profile: tuple[int, int] | None, workdir: str):
+    self.last_step, self.last_time, self.other = step, time.monotonic(), 0.0
+    self.profile, self.trace_dir = profile, os.path.join(workdir, 'profile')
+    self.tracing = False
+
+  def step_time(self, step: int) -> float:
+    now = time.monotonic()
+    per_step = (now - self.last_time - self.other) / max(step - self.last_step, 1)
+    self.last_step, self.last_time, self.other = step, now, 0.0
+    return per_step
+
+  def aside(self, start: float):
+    self.other += time.monotonic() - start
+
+  def maybe_profile(self, step: int, state):
+    if self.profile is None:
+      return
+    first, last = self.profile
+    if not self.tracing and first <= step < last:
+      jax.profiler.start_trace(self.trace_dir)
+      self.tracing = True
+      log.info('profiling steps %d..%d into %s', step, last, self.trace_dir)
+    elif self.tracing and step >= last:
+      jax.block_until_ready(state)
+      jax.profiler.stop_trace()
+      self.tracing = False
+
+
+def train(exp: Experiment, profile: tuple[int, int] | None = None):
+  """Trains to `train.num_steps`, resuming from the workdir. Returns the final state.
+  `profile=(A, B)` writes a JAX profiler trace of steps A..B to WORKDIR/profile."""
   exp.claim()
   try:
-    return _train(exp)
+    return _train(exp, profile)
   finally:
     exp.release()
 
 
-def _train(exp: Experiment):
+def _train(exp: Experiment, profile):
   cfg = exp.config.train
   total, per_call = cfg.num_steps, cfg.steps_per_call
   state, resumed = exp.restore_or_init()
@@ -131,6 +167,8 @@ def _train(exp: Experiment):
   writer = MetricWriter(exp.workdir, enabled=exp.is_writer)
   reporter = ProgressReporter(total, step)
   run_ = _Run(exp, writer)
+  timer = _Timer(step, profile, exp.workdir)
+  schedule = make_schedule(cfg.optimizer, total)
 
   def load(start: int):
     """The next call's batch: up to the next multiple of steps_per_call, so calls are
@@ -143,6 +181,7 @@ def _train(exp: Experiment):
   with StopSignals() as signals:
     while step < total:
       n, batch = next_batch
+      timer.maybe_profile(step, state)
       state, metrics = train_step(state, batch, exp.base_key)
       step += n
       pending.append(metrics)
@@ -162,12 +201,15 @@ def _train(exp: Experiment):
       if log_due or run >= cfg.max_nonfinite:
         scalars = _mean_metrics(pending)
         scalars['skipped_total'] = float(state.skipped)
+        scalars['lr'] = float(schedule(step - 1))         # of the last update (train.optimizer)
+        scalars['step_time_s'] = timer.step_time(step)
         pending = []
         writer.write_scalars(step, scalars)
         if exp.is_writer:
           log.info(reporter.line(step, scalars))
       if run >= cfg.max_nonfinite:
         run_.stop_nonfinite(step, run, state)
+      aside = time.monotonic()
       if eval_due:
         scalars = evaluator.evaluate(state)
         writer.write_scalars(step, scalars)
@@ -178,6 +220,7 @@ def _train(exp: Experiment):
         for name, picture in evaluator.pictures(state).items():
           writer.write_images(step, name, picture)
       saved = run_.save(step, state, run) if ckpt_due else False
+      timer.aside(aside)
       if stop:
         run_.finish()
         what = (f'saved step {step} to {exp.checkpointer.directory}' if saved else
@@ -188,6 +231,7 @@ def _train(exp: Experiment):
         log.warning('preempted (%s): %s; rerun the same command to resume',
                     signals.received or 'preemption notice', what)
         return state
+  timer.maybe_profile(total, state)
   run_.finish()
   return state
 

@@ -42,12 +42,53 @@ def update_is_sane(loss, grad_norm, old_params, new_params, growth_limit: float)
   return ok
 
 
+def accumulation_chunks(batch: dict, accum: int) -> dict:
+  """[B, ...] leaves -> [accum, B / accum, ...]: chunk i holds rows i, i + accum, ... so that
+  a batch split over devices in contiguous blocks gives every device a share of every chunk
+  (no data moves between devices)."""
+  def split(x):
+    return x.reshape((x.shape[0] // accum, accum) + x.shape[1:]).swapaxes(0, 1)
+  return jax.tree.map(split, batch)
+
+
+def loss_and_grads(loss_fn, params, model_state, batch, key, accum: int):
+  """(loss, metrics, model_state, grads) of loss_fn(params, model_state, batch, key), with
+  the gradient averaged over `accum` chunks of the batch computed one after another (chunk i
+  keyed by fold_in(key, i); model_state threads through them). accum=1 is the plain
+  value_and_grad, bit for bit."""
+  grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
+  if accum == 1:
+    (loss, (metrics, model_state)), grads = grad_fn(params, model_state, batch, key)
+    return loss, metrics, model_state, grads
+  chunks = accumulation_chunks(batch, accum)
+
+  def body(carry, xs):
+    state, total = carry
+    chunk, i = xs
+    (loss, (metrics, state)), grads = grad_fn(params, state, chunk, jax.random.fold_in(key, i))
+    parts = (loss.astype(jnp.float32),
+             {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}, grads)
+    return (state, jax.tree.map(jnp.add, total, parts)), None
+
+  first = jax.tree.map(lambda x: x[0], chunks)
+  (_, (metrics0, _)), grads0 = jax.eval_shape(grad_fn, params, model_state, first, key)
+  total = (jnp.zeros((), jnp.float32),
+           {k: jnp.zeros(v.shape, jnp.float32) for k, v in metrics0.items()},
+           jax.tree.map(lambda g: jnp.zeros(g.shape, g.dtype), grads0))
+  (model_state, (loss, metrics, grads)), _ = jax.lax.scan(
+      body, (model_state, total), (chunks, jnp.arange(accum)))
+  return (loss / accum, {k: v / accum for k, v in metrics.items()}, model_state,
+          jax.tree.map(lambda g: g / accum, grads))
+
+
 def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: float,
-                    param_growth_limit: float = 0.0):
+                    param_growth_limit: float = 0.0, grad_accum: int = 1):
   """Returns step(state, batch, base_key) -> (state, metrics) for one train step.
 
   `prepare(batch, key, train)` turns a raw micro-batch into model inputs on device
   (scaling, dequantization, flips), keyed by step so that it does not depend on sharding.
+  `grad_accum` > 1 averages each update's gradient over that many slices of its batch,
+  computed one after another (for batches that do not fit).
   """
   names = [p.name for p in players]
   if len(set(names)) != len(names):
@@ -55,12 +96,12 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
   multi = len(players) > 1
 
   def player_update(player, index, params, opt_state, model_state, batch, key, step):
-    def loss_of(own):
-      return player.loss_fn({**params, player.name: own}, model_state, batch, key, step)
+    def loss_of(own, state, batch_, key_):
+      return player.loss_fn({**params, player.name: own}, state, batch_, key_, step)
 
     own = params[player.name]
-    (loss, (metrics, new_model_state)), grads = jax.value_and_grad(
-        loss_of, has_aux=True)(own)
+    loss, metrics, new_model_state, grads = loss_and_grads(
+        loss_of, own, model_state, batch, key, grad_accum)
     grad_norm = optax.global_norm(grads)
     updates, new_opt = player.optimizer.update(grads, opt_state[player.name], own)
     new_own = optax.apply_updates(own, updates)

@@ -67,10 +67,11 @@ def test_preemption_saves_and_resume_matches(tmp_path, monkeypatch):
   chex.assert_trees_all_equal(full.params, resumed.params)
 
 
-def test_one_and_eight_devices_agree(tmp_path):
+@pytest.mark.parametrize('grad_accum', [1, 2])
+def test_one_and_eight_devices_agree(tmp_path, grad_accum):
   assert len(jax.devices()) == 8
   config = tiny_config(num_steps=6, log_every=1, eval_every=3, sample_every=0,
-                       checkpoint_every=6)
+                       checkpoint_every=6, grad_accum=grad_accum)
   one = loop.train_and_evaluate(config, str(tmp_path / 'one'), FAMILIES['autoencoder'], ONE)
   eight = loop.train_and_evaluate(config, str(tmp_path / 'eight'), FAMILIES['autoencoder'])
   chex.assert_trees_all_close(one.params, eight.params, rtol=1e-4, atol=1e-5)

@@ -112,3 +112,32 @@ def test_duplicate_player_names_rejected():
 def test_player_steps_must_be_positive():
   with pytest.raises(ValueError, match='steps=0'):
     Player('d', lambda *a: None, optax.sgd(1.0), steps=0)
+
+
+def test_gradient_accumulation_equals_the_full_batch_gradient():
+  """A linear least-squares player: the mean-of-chunk-means gradient equals the full-batch
+  gradient, so accum=1 and accum=4 make the same update (to float rounding)."""
+  def loss(params, ms, batch, key, step):
+    r = batch['x'] @ params['w'] - batch['y']
+    return 0.5 * jnp.mean(r ** 2), ({'r2': jnp.mean(r ** 2)}, ms)
+
+  rng = np.random.default_rng(0)
+  batch = {'x': rng.normal(size=(1, 16, 3)).astype(np.float32),
+           'y': rng.normal(size=(1, 16)).astype(np.float32)}
+  out = {}
+  for accum in (1, 4):
+    players = [Player('w', loss, optax.sgd(0.1))]
+    state = state_lib.create({'w': jnp.ones(3)}, {}, {'w': players[0].optimizer})
+    step = jax.jit(make_train_step(players, identity, 0.0, grad_accum=accum))
+    out[accum] = step(state, batch, jax.random.PRNGKey(0))
+  x, y = batch['x'][0], batch['y'][0]
+  want = np.ones(3) - 0.1 * x.T @ (x @ np.ones(3) - y) / 16
+  for accum, (state, metrics) in out.items():
+    np.testing.assert_allclose(state.params['w'], want, rtol=1e-5)
+    np.testing.assert_allclose(metrics['r2'], np.mean((x @ np.ones(3) - y) ** 2), rtol=1e-5)
+
+
+def test_accumulation_chunks_interleave_rows():
+  from gdm.train.step import accumulation_chunks
+  chunks = accumulation_chunks({'x': np.arange(8)}, 4)['x']
+  np.testing.assert_array_equal(chunks, [[0, 4], [1, 5], [2, 6], [3, 7]])
