@@ -5,12 +5,13 @@ Config files (experiments/configs/) and `--config.*` flags fill an ml_collection
 dataclasses and returns a frozen `RunConfig`. Integers use 0 (not None) for "off" so that
 `--config.KEY=VALUE` overrides keep their type.
 """
+import re
 from typing import Any
 
 from gdm.data.config import DataConfig
 from gdm.train.optim import OptimizerConfig
 from gdm.utils import schema
-from gdm.utils.schema import choice, require, section
+from gdm.utils.schema import FieldError, choice, require, section
 
 COMPUTE_DTYPES = ('float32', 'bfloat16')
 
@@ -31,14 +32,19 @@ class TrainConfig:
   # An update that grows a player's param norm past this factor (from at least 1) is skipped
   # like a non-finite one; 0 = off.
   param_growth_limit: float = 10.0
+  prefetch: int = 2             # train calls whose batches are read ahead on a thread; 0 = off
   grad_accum: int = 1           # >1: each update averages gradients over this many slices of
                                 # its batch, one after another (batches that do not fit)
+  fsdp: int = 1                 # >1: the train state is split over this many devices
+  param_sharding: tuple[str, ...] = ('.*',)   # with fsdp > 1: regexes of the state leaves to
+                                # split (paths like params/model/encoder/dense0/kernel)
   optimizer: OptimizerConfig = OptimizerConfig()
 
   def __post_init__(self):
     for key in ('num_steps', 'batch_size', 'steps_per_call', 'log_every', 'checkpoint_every',
-                'keep_checkpoints', 'max_nonfinite', 'grad_accum'):
+                'keep_checkpoints', 'max_nonfinite', 'grad_accum', 'fsdp'):
       require(getattr(self, key) >= 1, key, getattr(self, key), 'must be >= 1')
+    require(self.prefetch >= 0, 'prefetch', self.prefetch, 'must be >= 0 (0 = off)')
     for key in ('eval_every', 'sample_every'):
       require(getattr(self, key) >= 0, key, getattr(self, key), 'must be >= 0 (0 = only at '
               'the end)')
@@ -51,6 +57,12 @@ class TrainConfig:
     require(self.param_growth_limit == 0 or self.param_growth_limit > 1,
             'param_growth_limit', self.param_growth_limit, 'must be > 1 (or 0 = off)')
     choice(self.compute_dtype, COMPUTE_DTYPES, 'compute_dtype', 'compute dtype')
+    for pattern in self.param_sharding:
+      try:
+        re.compile(pattern)
+      except re.error as e:
+        raise FieldError('param_sharding', f'{FieldError.PLACEHOLDER}: {pattern!r} is not a '
+                         f'regular expression ({e})') from None
 
 
 @section

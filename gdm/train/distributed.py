@@ -1,7 +1,8 @@
 """Devices, mesh and shardings: the same code on 1 CPU, 8 GPUs and a multi-host pod.
 
-One `Mesh` over every device of every process with a single 'data' axis; batches are split
-along it, the train state is replicated. Each process feeds only its own slice of a batch.
+One `Mesh` over every device of every process with axes ('data', 'fsdp'); batches are split
+over both, the train state is replicated except where train.param_sharding shards leaves over
+'fsdp' (gdm.train.param_sharding). Each process feeds only its own slice of a batch.
 """
 import jax
 import numpy as np
@@ -45,9 +46,15 @@ def initialize(coordinator_address: str = '', num_processes: int = 0, process_id
                                num_processes=num_processes, process_id=process_id)
 
 
-def make_mesh(devices=None) -> Mesh:
+BATCH_AXES = ('data', 'fsdp')
+
+
+def make_mesh(devices=None, fsdp: int = 1) -> Mesh:
+  """A (data, fsdp) mesh; `fsdp` devices hold the shards of one copy of the state."""
   devices = jax.devices() if devices is None else list(devices)
-  return Mesh(np.array(devices), ('data',))
+  if fsdp < 1 or len(devices) % fsdp:
+    raise ValueError(f'train.fsdp={fsdp} must divide the device count {len(devices)}')
+  return Mesh(np.array(devices).reshape(len(devices) // fsdp, fsdp), BATCH_AXES)
 
 
 def replicated(mesh: Mesh) -> NamedSharding:
@@ -56,7 +63,7 @@ def replicated(mesh: Mesh) -> NamedSharding:
 
 def batch_sharding(mesh: Mesh, leading: int) -> NamedSharding:
   """Shards the batch axis that follows `leading` unsharded axes (steps, micro-batches)."""
-  return NamedSharding(mesh, P(*([None] * leading), 'data'))
+  return NamedSharding(mesh, P(*([None] * leading), BATCH_AXES))
 
 
 def global_batch(local: dict, mesh: Mesh, leading: int) -> dict:

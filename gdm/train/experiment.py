@@ -13,7 +13,7 @@ import jax
 import ml_collections
 
 from gdm import data as data_lib
-from gdm.train import distributed, rng
+from gdm.train import distributed, param_sharding, rng
 from gdm.train import state as state_lib
 from gdm.train import workdir as workdir_lib
 from gdm.train.checkpoint import Checkpointer, UnreadableCheckpoint
@@ -38,6 +38,7 @@ class Experiment:
   base_key: jax.Array
   init_state: Callable          # (key, raw_batch) -> TrainState
   abstract_state: Any
+  state_sharding: Any           # a NamedSharding per train-state leaf
   checkpointer: Checkpointer
 
   @property
@@ -88,7 +89,7 @@ class Experiment:
       state, _, step = found
       return state, step
     raw = self.global_batch(self.pipeline.batch(0), leading=0)
-    init = jax.jit(self.init_state, out_shardings=distributed.replicated(self.mesh))
+    init = jax.jit(self.init_state, out_shardings=self.state_sharding)
     return init(rng.key_for(self.base_key, 0, rng.INIT), raw), None
 
 
@@ -138,7 +139,7 @@ def build(config, workdir: str, family: Family, devices=None,
           migrate: bool = False) -> Experiment:
   """`migrate`: `config` is an older run's config.json (see gdm.train.config.parse_run)."""
   run = parse_run(config, family.config, migrate)
-  mesh = distributed.make_mesh(devices)
+  mesh = distributed.make_mesh(devices, run.train.fsdp)
   distributed.check_batch_size(run.train.batch_size, mesh)
   if run.train.grad_accum > 1:   # every slice is split over the devices like a batch
     distributed.check_batch_size(run.train.batch_size // run.train.grad_accum, mesh,
@@ -157,7 +158,10 @@ def build(config, workdir: str, family: Family, devices=None,
   example = jax.tree.map(
       lambda x: jax.ShapeDtypeStruct((run.train.batch_size,) + x.shape[1:], x.dtype),
       pipeline.batch(0))
-  abstract = abstract_state(init_state, example, distributed.replicated(mesh))
+  shapes = jax.eval_shape(init_state, jax.random.PRNGKey(0), example)
+  sharding = param_sharding.state_shardings(shapes, mesh, run.train.param_sharding)
+  abstract = jax.tree.map(
+      lambda x, s: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=s), shapes, sharding)
 
   # Read-only until a run claims the workdir: building writes nothing.
   checkpointer = Checkpointer(workdir, run.train.keep_checkpoints, read_only=True)
@@ -171,4 +175,5 @@ def build(config, workdir: str, family: Family, devices=None,
                     train_source=train_source, eval_source=eval_source, pipeline=pipeline,
                     prepare=prepare, model=model, micro_batches=num_micro_batches(model.players),
                     base_key=jax.random.PRNGKey(run.seed), init_state=init_state,
-                    abstract_state=abstract, checkpointer=checkpointer)
+                    abstract_state=abstract, state_sharding=sharding,
+                    checkpointer=checkpointer)

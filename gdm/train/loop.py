@@ -11,6 +11,7 @@ updates are being skipped, so the newest checkpoint always precedes the streak a
 steps in a row the run stops and names that checkpoint, and a rerun with a saner config
 resumes from it. Device values are read on the host only at log, eval and checkpoint steps.
 """
+import contextlib
 import logging
 import os
 import time
@@ -22,6 +23,7 @@ from gdm.train import distributed
 from gdm.train.evaluation import Evaluator
 from gdm.train.experiment import Experiment, build
 from gdm.train.optim import make_schedule
+from gdm.train.prefetch import Prefetcher
 from gdm.train.step import make_multi_step, make_train_step
 from gdm.train.stop_signals import StopSignals
 from gdm.train.writer import MetricWriter, ProgressReporter
@@ -69,8 +71,9 @@ def compile_train_step(exp: Experiment):
                             cfg.param_growth_limit, cfg.grad_accum)
   replicated = distributed.replicated(exp.mesh)
   return jax.jit(make_multi_step(step_fn),
-                 in_shardings=(replicated, distributed.batch_sharding(exp.mesh, 2), replicated),
-                 out_shardings=(replicated, replicated), donate_argnums=0)
+                 in_shardings=(exp.state_sharding, distributed.batch_sharding(exp.mesh, 2),
+                               replicated),
+                 out_shardings=(exp.state_sharding, replicated), donate_argnums=0)
 
 
 class _Run:
@@ -145,6 +148,15 @@ class _Timer:
       self.tracing = False
 
 
+class _NoPrefetch:
+  def close(self):
+    pass
+
+
+def _next(batches, load, step):
+  return batches.next() if batches is not None else load(step)
+
+
 def train(exp: Experiment, profile: tuple[int, int] | None = None):
   """Trains to `train.num_steps`, resuming from the workdir. Returns the final state.
   `profile=(A, B)` writes a JAX profiler trace of steps A..B to WORKDIR/profile."""
@@ -177,16 +189,17 @@ def _train(exp: Experiment, profile):
     return n, exp.train_batch(start, n)
 
   pending = []
-  next_batch = load(step) if step < total else None
-  with StopSignals() as signals:
+  batches = Prefetcher(load, step, total, cfg.prefetch) if cfg.prefetch else None
+  next_batch = _next(batches, load, step) if step < total else None
+  with StopSignals() as signals, contextlib.closing(batches or _NoPrefetch()):
     while step < total:
       n, batch = next_batch
       timer.maybe_profile(step, state)
       state, metrics = train_step(state, batch, exp.base_key)
       step += n
       pending.append(metrics)
-      try:
-        next_batch = load(step) if step < total else None   # overlaps the device work
+      try:         # read while the device works (on the prefetch thread, ahead of time)
+        next_batch = _next(batches, load, step) if step < total else None
       except (ValueError, OSError) as e:
         run_.stop_data(step, state, int(state.nonfinite_run), e)
       exp.checkpointer.raise_if_failed()

@@ -13,7 +13,7 @@ def test_shard_host_batch_pads_and_splits_over_every_device():
   assert n == 8   # conftest forces 8 host devices
   x = np.arange(13 * 2).reshape(13, 2)
   g = distributed.shard_host_batch(x, mesh)
-  assert g.shape == (16, 2) and g.sharding.spec == P('data')
+  assert g.shape == (16, 2) and g.sharding.spec == P(distributed.BATCH_AXES)
   assert len(g.addressable_shards) == n
   np.testing.assert_array_equal(np.asarray(g)[:13], x)
   np.testing.assert_array_equal(np.asarray(g)[13:], np.repeat(x[-1:], 3, axis=0))

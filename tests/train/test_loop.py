@@ -44,8 +44,9 @@ def test_resume_after_kill_is_bit_identical(tmp_path):
 
 
 def test_preemption_saves_and_resume_matches(tmp_path, monkeypatch):
+  # prefetch=0: the signal is sent from the batch reader, which must not run ahead here
   config = tiny_config(num_steps=12, checkpoint_every=8, log_every=2, eval_every=0,
-                       sample_every=0, steps_per_call=2)
+                       sample_every=0, steps_per_call=2, prefetch=0)
   full = loop.train_and_evaluate(config, str(tmp_path / 'full'), FAMILIES['autoencoder'], ONE)
 
   workdir = str(tmp_path / 'pre')
@@ -79,7 +80,7 @@ def test_one_and_eight_devices_agree(tmp_path, grad_accum):
   for a, b in zip(l1, l8):
     assert a['step'] == b['step']
     for k in a:
-      if k != 'step':
+      if k not in ('step', 'step_time_s'):
         np.testing.assert_allclose(a[k], b[k], rtol=1e-4, atol=1e-6, err_msg=k)
 
 
@@ -114,3 +115,30 @@ def test_nonfinite_losses_stop_the_run_and_keep_the_checkpoint(tmp_path):
   assert all(np.isfinite(v).all() for v in saved.values())
   logged = read_metrics(str(tmp_path))
   assert [m['skipped_total'] for m in logged if m['step'] in (10, 11, 12)] == [1, 2, 3]
+
+
+def test_prefetching_changes_nothing(tmp_path):
+  runs = {}
+  for depth in (0, 3):
+    config = tiny_config(num_steps=9, log_every=3, eval_every=0, sample_every=0,
+                         checkpoint_every=9, steps_per_call=3, prefetch=depth)
+    runs[depth] = loop.train_and_evaluate(config, str(tmp_path / str(depth)),
+                                          FAMILIES['autoencoder'], ONE)
+  chex.assert_trees_all_equal(runs[0].params, runs[3].params)
+
+
+def test_a_read_error_on_the_prefetch_thread_stops_the_run_in_the_loop(tmp_path, monkeypatch):
+  exp = experiment.build(tiny_config(num_steps=8, checkpoint_every=100, eval_every=0,
+                                     sample_every=0), str(tmp_path), FAMILIES['autoencoder'],
+                         ONE)
+  real = exp.train_batch
+
+  def failing(step, n):
+    if step >= 5:
+      raise OSError(f'disk gone at step {step}')
+    return real(step, n)
+
+  monkeypatch.setattr(exp, 'train_batch', failing)
+  with pytest.raises(loop.DataError, match=r'after step 5 failed: disk gone at step 5; saved '
+                                           r'a checkpoint at step 5'):
+    loop.train(exp)

@@ -42,7 +42,7 @@ def test_two_processes_match_one(tmp_path):
   m2, m1 = read_metrics(two), read_metrics(one)
   assert [m['step'] for m in m2] == [m['step'] for m in m1]
   for a, b in zip(m2, m1):
-    for k in b:
+    for k in set(b) - {'step_time_s'}:    # wall time differs; everything computed agrees
       np.testing.assert_allclose(a[k], b[k], rtol=1e-5, atol=1e-6, err_msg=k)
   p2, p1 = flat(read_checkpoint(two, 6)['params']), flat(read_checkpoint(one, 6)['params'])
   assert p2.keys() == p1.keys()
