@@ -47,6 +47,17 @@ def random_rotation(c: int, seed: int) -> np.ndarray:
   return q.astype(np.float32)
 
 
+def traced_rotation(c: int, seed: jax.Array):
+  """(W0, P, sign(diag U)) of a random rotation W0 = P L U fixed by a traced integer `seed`:
+  the form a scanned step can compute (no host randomness), recomputed on every call since P
+  and the signs are not parameters (a few CxC factorisations, negligible)."""
+  key = jax.random.fold_in(jax.random.PRNGKey(20_180_709), seed)
+  q, r = jnp.linalg.qr(jax.random.normal(key, (c, c)))
+  w0 = q * jnp.sign(jnp.diag(r))[None, :]     # a unique orthogonal factor
+  p, _, u = jax.scipy.linalg.lu(w0)
+  return w0, p, jnp.sign(jnp.diag(u))
+
+
 def _apply(x, w):
   return jnp.einsum('...c,dc->...d', x, w)
 
@@ -59,23 +70,32 @@ class Invertible1x1Conv(Bijector):
   seed: int = 0
 
   @nn.compact
-  def __call__(self, x, inverse: bool = False):
+  def __call__(self, x, inverse: bool = False, seed: jax.Array | None = None):
+    """`seed`: a traced step index (scanned steps) instead of the static `self.seed`."""
     c = x.shape[-1]
-    w0 = random_rotation(c, self.seed)
     n = _positions(x)
-    if self.lu:
+    if seed is None:
+      w0 = random_rotation(c, self.seed)
       p, l0, u0 = scipy.linalg.lu(w0)
-      s0 = np.diag(u0)
-      lower = self.param('lower', lambda _: jnp.asarray(np.tril(l0, -1)))
-      upper = self.param('upper', lambda _: jnp.asarray(np.triu(u0, 1)))
-      log_s = self.param('log_s', lambda _: jnp.asarray(np.log(np.abs(s0))))
+      sign = np.sign(np.diag(u0))
+      init = lambda: (np.tril(l0, -1), np.triu(u0, 1), np.log(np.abs(np.diag(u0))))  # noqa
+    else:
+      w0, p, sign = traced_rotation(c, seed)
+
+      def init():
+        _, l0_, u0_ = jax.scipy.linalg.lu(w0)
+        return jnp.tril(l0_, -1), jnp.triu(u0_, 1), jnp.log(jnp.abs(jnp.diag(u0_)))
+    if self.lu:
+      lower = self.param('lower', lambda _: jnp.asarray(init()[0], jnp.float32))
+      upper = self.param('upper', lambda _: jnp.asarray(init()[1], jnp.float32))
+      log_s = self.param('log_s', lambda _: jnp.asarray(init()[2], jnp.float32))
       tril = jnp.tril(jnp.ones((c, c)), -1)
       l = lower * tril + jnp.eye(c)
-      u = upper * tril.T + jnp.diag(jnp.sign(s0) * jnp.exp(log_s))
+      u = upper * tril.T + jnp.diag(jnp.asarray(sign, jnp.float32) * jnp.exp(log_s))
       w = jnp.asarray(p, jnp.float32) @ l @ u
       log_det = log_s.sum()
     else:
-      w = self.param('kernel_1x1', lambda _: jnp.asarray(w0))
+      w = self.param('kernel_1x1', lambda _: jnp.asarray(w0, jnp.float32))
       log_det = jnp.linalg.slogdet(w)[1]   # -inf for a singular W (see check_invertible)
     ld = jnp.broadcast_to(n * log_det, x.shape[:1])
     if inverse:

@@ -29,6 +29,8 @@ class MultiScaleConfig:
   steps_per_scale: int = 3      # RealNVP couplings per half-scale / Glow's K
   channels: int = 64            # conv width of each coupling's network
   num_blocks: int = 0           # residual blocks per coupling net (RealNVP); 0 = Glow's net
+  scan: bool = False            # glow: a scale's steps as one nn.scan (compile time flat in
+                                # steps_per_scale; stacked params; slow backward on CPU)
 
   def __post_init__(self):
     at_least_one(self, 'num_scales', 'steps_per_scale', 'channels')

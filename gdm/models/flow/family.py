@@ -50,7 +50,7 @@ def build(run: RunConfig, info: DatasetInfo) -> Flow:
   check(run, info)
   variational = info.is_image and m.dequantization == 'variational'
   return Flow(
-      m=m, info=info, pixels=run.data.pixels, flow=nets.build(m, info),
+      m=m, info=info, pixels=run.data.pixels, flow=nets.build(m, info, run.train.remat),
       dequantizer=VariationalDequantizer(m.dequant_channels, m.act) if variational else None,
       offset=lik.bpd_offset(run.data.pixels, info, variational),
       hutchinson=m.kind == 'cnf' and m.cnf.trace == 'hutchinson',

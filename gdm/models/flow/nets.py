@@ -29,12 +29,13 @@ from gdm.flows.cnf import CNF
 from gdm.flows.coupling import Coupling, Rescale
 from gdm.flows.glow import ActNorm, Invertible1x1Conv, check_invertible
 from gdm.flows.maf import MAF
+from gdm.flows.scanned_steps import GlowSteps
 from gdm.flows.squeeze import MultiScale, Squeeze, check_squeezable
 
 
 @dataclasses.dataclass(frozen=True)
 class Architecture:
-  """One flow kind. `vector(m)`: its layers on [B, D]. On images, `levels(m)` -> (levels,
+  """One flow kind. `vector(m)`: its layers on [B, D]. On images, `levels(m, remat)` -> (levels,
   squeezes) of a MultiScale; else `flatten_images` runs `vector` on flattened images; neither:
   the kind is for vectors only. `check_params(params)`: the kind's host-side diagnosis of
   broken parameters (Model.check_params). `couples_halves`: its vector layers split the
@@ -82,7 +83,8 @@ def cnf_layers(m):
           for _ in range(m.num_layers)]
 
 
-def realnvp_levels(m):
+def realnvp_levels(m, remat: bool = False):
+  del remat   # RealNVP's couplings alternate masks: they are not scanned
   ms = m.multiscale
   k, levels = ms.steps_per_scale, []
   for s in range(ms.num_scales):
@@ -94,12 +96,17 @@ def realnvp_levels(m):
   return levels, [s < ms.num_scales - 1 for s in range(ms.num_scales)]
 
 
-def glow_levels(m):
+def glow_levels(m, remat: bool = False):
   ms = m.multiscale
   k = ms.steps_per_scale
-  levels = [Chain([Squeeze()] + [layer for i in range(k)
-                                 for layer in glow_step(m, s * k + i, 'channel')])
-            for s in range(ms.num_scales)]
+  if ms.scan:
+    levels = [Chain([Squeeze(), GlowSteps(k, s * k, m.glow.lu, ms.channels, ms.num_blocks,
+                                          tuple(m.hidden), m.act, remat)])
+              for s in range(ms.num_scales)]
+  else:
+    levels = [Chain([Squeeze()] + [layer for i in range(k)
+                                   for layer in glow_step(m, s * k + i, 'channel')])
+              for s in range(ms.num_scales)]
   return levels, [True] * ms.num_scales
 
 
@@ -114,16 +121,17 @@ ARCHITECTURES = {
 }
 
 
-def build(m, info: DatasetInfo) -> Bijector:
+def build(m, info: DatasetInfo, remat: bool = False) -> Bijector:
   """The flow for the model section `m` on data described by `info`; a one-line ValueError
-  where the images cannot be squeezed as often as the levels ask."""
+  where the images cannot be squeezed as often as the levels ask. `remat`: scanned steps
+  recompute their activations in the backward pass."""
   arch = ARCHITECTURES[m.kind]
   if not info.is_image:
     return Chain(arch.vector(m))
   shape = tuple(info.shape)
   if arch.levels is None:
     return Chain([Flatten(shape)] + arch.vector(m))
-  levels, squeezes = arch.levels(m)
+  levels, squeezes = arch.levels(m, remat)
   check_squeezable(shape, sum(squeezes))
   return MultiScale(levels, squeezes, shape)
 
