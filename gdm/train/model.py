@@ -8,6 +8,7 @@ import jax
 from gdm.data.source import DatasetInfo
 from gdm.train.config import RunConfig, parse_run
 from gdm.train.players import Player
+from gdm.utils.captions import GridLabels
 
 Pytree = Any
 
@@ -36,6 +37,9 @@ class Model:
   # parameter (e.g. a singular invertible layer) that would otherwise only show as non-finite
   # values. Called when training stops on non-finite updates, and before eval/sample modes.
   check_params: Callable[[dict], None] | None = None
+  # Labels of the pictures (gdm.train.pictures): keyed by a `visualize` picture's name,
+  # 'samples' (the evaluator's sample grid), 'sample/x' (--mode=sample) or 'MODE/ARRAY'.
+  captions: Mapping[str, GridLabels] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
