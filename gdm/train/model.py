@@ -30,7 +30,8 @@ class Model:
   # Extra launcher modes (`--mode=NAME`), e.g. interpolate or impute:
   # mode(params, model_state, batch, key) -> {name: array}. The launcher runs it on a
   # prepared evaluation batch with the EMA params and saves WORKDIR/samples/NAME_<step>.npz
-  # plus a PNG per image array ([rows, cols, H, W, C] grids or [N, H, W, C]).
+  # plus a PNG per array that is a picture (gdm.train.pictures.array_picture: images,
+  # [rows, cols, H, W, C] grids, point clouds, code maps); every mode returns at least one.
   modes: Mapping[str, Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]] = (
       dataclasses.field(default_factory=dict))
   # check_params(params) -> None, on host: raises a one-line ValueError naming a broken

@@ -13,6 +13,7 @@ from gdm.utils import images
 from gdm.utils.captions import GridLabels
 
 SCATTER_SIZE = 256     # a scatter plot's side when grids are drawn 1:1 (grid_min_side=0)
+SCATTER_DOT = 2        # pixels per histogram bin along each axis: dots a person can see
 
 
 def class_columns(num_classes: int) -> dict[str, GridLabels]:
@@ -35,7 +36,8 @@ def to_picture(x, info: DatasetInfo, pixels: PixelFormat, min_side: int,
   x = np.asarray(x)
   if not info.is_image:
     points = x.reshape(-1, x.shape[-1])[:, :2]
-    return images.scatter_image(points, size=min_side or SCATTER_SIZE)
+    bins = max(1, (min_side or SCATTER_SIZE) // SCATTER_DOT)
+    return images.scatter_image(points, size=bins).repeat(SCATTER_DOT, 0).repeat(SCATTER_DOT, 1)
   cols = x.shape[1] if x.ndim == 5 else None
   x = np.asarray(to_uint8(x, pixels))
   return images.picture(x.reshape((-1,) + x.shape[-3:]), cols, min_side, labels)

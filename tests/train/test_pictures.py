@@ -23,10 +23,12 @@ def test_images_become_grids_and_grids_keep_their_columns():
 def test_points_become_scatter_plots():
   points = np.concatenate([np.full((50, 2), 0.5), np.full((50, 2), -0.5)]).astype(np.float32)
   picture = pictures.array_picture(points, MOONS, PIXELS, 256)
-  np.testing.assert_array_equal(picture, images.scatter_image(points, 256))
-  assert picture.shape == (256, 256, 1) and np.count_nonzero(picture) == 2
+  # 128 bins drawn as 2x2 px dots: each of the two clusters lights one dot.
+  dots = images.scatter_image(points, 128).repeat(2, 0).repeat(2, 1)
+  np.testing.assert_array_equal(picture, dots)
+  assert picture.shape == (256, 256, 1) and np.count_nonzero(picture) == 2 * 4
   grid_of_rows = pictures.array_picture(points.reshape(2, 50, 2), MOONS, PIXELS, 0)
-  np.testing.assert_array_equal(grid_of_rows, images.scatter_image(points, 256))
+  np.testing.assert_array_equal(grid_of_rows, dots)
 
 
 def test_scores_latents_and_labels_are_not_pictures():
