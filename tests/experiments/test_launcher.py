@@ -39,6 +39,7 @@ def test_train_eval_sample_produce_their_files(tmp_path):
   events.Reload()
   assert [e.step for e in events.Scalars('loss')] == [4, 8]
   assert 'reconstruction' in events.Tags()['images']
+  assert events.Images('reconstruction')[-1].height >= 256      # TensorBoard's grid too
   for name in ('reconstruction_8.png', 'samples_8.png'):
     picture = np.asarray(Image.open(os.path.join(workdir, 'samples', name)))
     assert picture.ndim == 2 and picture.max() > 0     # grayscale grid with content
