@@ -19,6 +19,7 @@ from gdm.utils import compile_cache
 
 FLAGS = flags.FLAGS
 BUILT_IN_MODES = ('train', 'eval', 'sample')
+_console = []     # the ConsoleHandler once installed: its progress line ends before an error
 
 
 def define_flags(default_config: str):
@@ -45,11 +46,18 @@ def define_flags(default_config: str):
     _fail(_unknown_flag_key(_innermost(e), sys.argv[1:]))
 
 
+def _error_line(message: str):
+  """`error: MESSAGE` as one line on stderr, on a line of its own."""
+  for console in _console:
+    console.end_line()
+  sys.stderr.write(f'error: {" ".join(str(message).split())}\n')
+
+
 def _fail(message):
   text = str(message).strip()
   if 'Traceback' in text:   # config_flags wraps a config file's exception in its traceback
     text = text.splitlines()[-1]
-  sys.stderr.write(f'error: {" ".join(text.split())}\n')   # one line
+  _error_line(text)
   sys.exit(2)
 
 
@@ -127,19 +135,27 @@ def _from_library(record: logging.LogRecord) -> bool:
 
 
 def quiet_libraries():
-  """Our progress at INFO; JAX's and absl's only from WARNING up, and orbax's not at all
-  (it logs every save, and a failed save as tracebacks from its threads, which the launcher
-  reports as one line). `--verbosity=N` (absl's flag) shows everything again."""
+  """JAX's and absl's logs only from WARNING up, and orbax's not at all (it logs every save,
+  and a failed save as tracebacks from its threads, which the launcher reports as one line).
+  `--verbosity=N` (absl's flag) shows everything again."""
   if FLAGS['verbosity'].present:
     return
   absl_logging.set_verbosity(absl_logging.WARNING)
   logging.getLogger('absl').addFilter(lambda record: not _from_library(record))
 
 
+def setup_console(console_lib):
+  """Our progress and messages at INFO as plain lines on stderr (gdm.train.console: in place
+  on a terminal); warnings and errors, Python's `warnings` too, through absl's handler."""
+  quiet_libraries()
+  logging.captureWarnings(True)
+  _console.append(console_lib.install())
+
+
 def _exit_now(message: str, code: int = 2):
   """One line on stderr, then exit without waiting for threads: after a failed save orbax's
   writer threads wait forever for it, and a normal interpreter exit would join them."""
-  sys.stderr.write(f'error: {" ".join(str(message).split())}\n')
+  _error_line(message)
   sys.stderr.flush()
   sys.stdout.flush()
   logging.shutdown()
@@ -158,15 +174,14 @@ def run(family: str):
   compile_cache.enable(FLAGS.compile_cache)
   import jax
   from experiments.families import get_family
-  from gdm.train import experiment, loop
+  from gdm.train import console, experiment, loop
   from gdm.train.checkpoint import CheckpointError
   from gdm.train.evaluation import Evaluator
   from gdm.train.writer import MetricWriter
 
   distributed.initialize(FLAGS.coordinator_address, FLAGS.num_processes, FLAGS.process_id,
                          FLAGS.distributed_auto)
-  quiet_libraries()
-  logging.getLogger('gdm').setLevel(logging.INFO)
+  setup_console(console)
   try:
     exp = experiment.build(FLAGS.config, FLAGS.workdir, get_family(family))
   except ValueError as e:

@@ -9,6 +9,11 @@ from typing import Callable
 import jax
 import jax.numpy as jnp
 
+from gdm.utils.captions import GridLabels
+
+# The caption of `ranked`'s image grid.
+RANKED_LABELS = GridLabels(title='ordered by score: typical first')
+
 
 def lerp(z0: jax.Array, z1: jax.Array, num: int) -> jax.Array:
   """`num` points from z0 to z1 (both included) on the straight line, [num, *z0.shape]."""
@@ -51,6 +56,16 @@ def anomaly_score(evaluation: dict[str, jax.Array], use: str = 'nll') -> jax.Arr
   if use not in ('nll', 'elbo'):
     raise ValueError(f"unknown anomaly score {use!r}; choose one of: nll, elbo")
   return evaluation['nll'] if use == 'nll' else -evaluation['elbo']
+
+
+def ranked(x: jax.Array, score: jax.Array, is_image: bool) -> dict[str, jax.Array]:
+  """What an anomaly score picks out, as a picture: images ordered from the lowest score (most
+  typical) to the highest ('ranked'); vectors, the quarter of the points scored highest
+  ('most_anomalous')."""
+  order = jnp.argsort(score)
+  if is_image:
+    return {'ranked': x[order]}
+  return {'most_anomalous': x[order[-max(1, x.shape[0] // 4):]]}
 
 
 def impute(reconstruct: Callable[[jax.Array], jax.Array], x: jax.Array, observed: jax.Array,

@@ -81,9 +81,14 @@ class EvalConfig:
 class SampleConfig:
   num_samples: int = 64
   temperature: float = 1.0      # scales the prior's std where a family samples from a prior
+  # Image grids (PNG and TensorBoard) are upscaled, nearest neighbour, until their short side
+  # has at least this many pixels; 0 = 1:1. The .npz files keep the original resolution.
+  grid_min_side: int = 256
 
   def __post_init__(self):
     require(self.num_samples >= 1, 'num_samples', self.num_samples, 'must be >= 1')
+    require(self.grid_min_side >= 0, 'grid_min_side', self.grid_min_side,
+            'must be >= 0 (0 = 1:1)')
 
 
 @section

@@ -8,6 +8,7 @@ from jax.experimental import multihost_utils
 
 from gdm import data as data_lib
 from gdm.train import distributed, rng
+from gdm.train.pictures import array_picture, to_picture
 from gdm.utils import images
 
 
@@ -80,26 +81,28 @@ class Evaluator:
       return np.asarray(multihost_utils.process_allgather(x, tiled=True))
     return np.asarray(jax.device_get(x))
 
-  def to_image(self, x: np.ndarray, cols: int | None = None) -> np.ndarray:
+  def to_image(self, x: np.ndarray, labels=None) -> np.ndarray:
     """Data-space array -> one uint8 picture: a grid of images or a 2-D scatter."""
-    if not self.exp.info.is_image:
-      return images.scatter_image(np.asarray(x)[:, :2])
-    x = np.asarray(data_lib.to_uint8(x, self.exp.config.data.pixels))
-    return images.make_grid(x.reshape((-1,) + x.shape[-3:]), ncol=cols)
+    c = self.exp.config
+    return to_picture(x, self.exp.info, c.data.pixels, c.sample.grid_min_side, labels)
 
   def pictures(self, state) -> dict[str, np.ndarray]:
-    """Reconstruction-style grids from `model.visualize` plus a grid of samples."""
+    """Reconstruction-style grids from `model.visualize` plus a grid of samples (unless the
+    family draws its own, e.g. a conditional GAN's class grid)."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 1)
     out = jax.device_get(self._visualize(state.ema_params, state.model_state,
                                          self._reference(), key))
-    pictures = {name: self.to_image(v, v.shape[1] if v.ndim == 5 else None)
-                for name, v in out.items()}
-    pictures['samples'] = self.to_image(self.sample(state, self.exp.config.sample.num_samples))
-    return pictures
+    captions = self.exp.model.captions
+    grids = {name: self.to_image(v, captions.get(name)) for name, v in out.items()}
+    if 'samples' not in grids:
+      grids['samples'] = self.to_image(self.sample(state, self.exp.config.sample.num_samples),
+                                       captions.get('samples'))
+    return grids
 
   def write_mode(self, state, name: str) -> str:
     """Runs the family's mode `name` on the reference batch: WORKDIR/samples/<name>_<step>.npz
-    with every array it returns, and a PNG for each image array among them."""
+    with every array it returns, and <name>_<step>_<array>.png for each one that is a
+    picture (gdm.train.pictures.array_picture)."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 2)
     mode = self.exp.model.modes[name]
     run = jax.jit(lambda p, s, raw, k: mode(
@@ -112,10 +115,12 @@ class Evaluator:
     if self.exp.is_writer:
       os.makedirs(os.path.dirname(path), exist_ok=True)
       np.savez(path, **out)
+      c = self.exp.config
       for array_name, v in out.items():
-        if self.exp.info.is_image and v.ndim in (4, 5) and v.shape[-3:] == self.exp.info.shape:
-          cols = v.shape[1] if v.ndim == 5 else None
-          images.save_png(path[:-len('.npz')] + f'_{array_name}.png', self.to_image(v, cols))
+        picture = array_picture(v, self.exp.info, c.data.pixels, c.sample.grid_min_side,
+                                self.exp.model.captions.get(f'{name}/{array_name}'))
+        if picture is not None:
+          images.save_png(path[:-len('.npz')] + f'_{array_name}.png', picture)
     return path
 
   def write_samples(self, state) -> str:
@@ -126,5 +131,6 @@ class Evaluator:
     if self.exp.is_writer:
       os.makedirs(os.path.dirname(path), exist_ok=True)
       np.savez(path, x=x)
-      images.save_png(path[:-len('.npz')] + '.png', self.to_image(x))
+      images.save_png(path[:-len('.npz')] + '.png',
+                      self.to_image(x, self.exp.model.captions.get('sample/x')))
     return path

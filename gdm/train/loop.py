@@ -20,13 +20,14 @@ import jax
 import numpy as np
 
 from gdm.train import distributed
+from gdm.train.console import ProgressReporter
 from gdm.train.evaluation import Evaluator
 from gdm.train.experiment import Experiment, build
 from gdm.train.optim import make_schedule
 from gdm.train.prefetch import Prefetcher
 from gdm.train.step import make_multi_step, make_train_step
 from gdm.train.stop_signals import StopSignals
-from gdm.train.writer import MetricWriter, ProgressReporter
+from gdm.train.writer import MetricWriter
 
 log = logging.getLogger('gdm')
 
@@ -219,7 +220,7 @@ def _train(exp: Experiment, profile):
         pending = []
         writer.write_scalars(step, scalars)
         if exp.is_writer:
-          log.info(reporter.line(step, scalars))
+          log.info(reporter.line(step, scalars), extra={'progress': (step, total)})
       if run >= cfg.max_nonfinite:
         run_.stop_nonfinite(step, run, state)
       aside = time.monotonic()

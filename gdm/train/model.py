@@ -8,6 +8,7 @@ import jax
 from gdm.data.source import DatasetInfo
 from gdm.train.config import RunConfig, parse_run
 from gdm.train.players import Player
+from gdm.utils.captions import GridLabels
 
 Pytree = Any
 
@@ -29,13 +30,17 @@ class Model:
   # Extra launcher modes (`--mode=NAME`), e.g. interpolate or impute:
   # mode(params, model_state, batch, key) -> {name: array}. The launcher runs it on a
   # prepared evaluation batch with the EMA params and saves WORKDIR/samples/NAME_<step>.npz
-  # plus a PNG per image array ([rows, cols, H, W, C] grids or [N, H, W, C]).
+  # plus a PNG per array that is a picture (gdm.train.pictures.array_picture: images,
+  # [rows, cols, H, W, C] grids, point clouds, code maps); every mode returns at least one.
   modes: Mapping[str, Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]] = (
       dataclasses.field(default_factory=dict))
   # check_params(params) -> None, on host: raises a one-line ValueError naming a broken
   # parameter (e.g. a singular invertible layer) that would otherwise only show as non-finite
   # values. Called when training stops on non-finite updates, and before eval/sample modes.
   check_params: Callable[[dict], None] | None = None
+  # Labels of the pictures (gdm.train.pictures): keyed by a `visualize` picture's name,
+  # 'samples' (the evaluator's sample grid), 'sample/x' (--mode=sample) or 'MODE/ARRAY'.
+  captions: Mapping[str, GridLabels] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

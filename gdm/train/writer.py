@@ -1,4 +1,5 @@
-"""Where training metrics and samples go: a JSON-lines file, TensorBoard, and PNGs.
+"""Where training metrics and samples go: a JSON-lines file, TensorBoard, and PNGs (the
+console line is gdm.train.console's).
 
 Only process 0 should write (pass `enabled=jax.process_index() == 0`); other processes get
 a writer whose methods do nothing, so call sites need no `if`. Every file is opened for
@@ -12,7 +13,7 @@ import math
 import os
 import socket
 import time
-from typing import Callable, Mapping
+from typing import Mapping
 
 import numpy as np
 from PIL import Image
@@ -137,43 +138,3 @@ def read_metrics(workdir: str) -> list[dict]:
         records.append({k: _NON_FINITE.get(v, v) if isinstance(v, str) else v
                         for k, v in record.items()})
   return records
-
-
-def _format_duration(seconds: float) -> str:
-  seconds = int(round(seconds))
-  hours, rest = divmod(seconds, 3600)
-  minutes, secs = divmod(rest, 60)
-  if hours:
-    return f'{hours}h{minutes:02d}m'
-  if minutes:
-    return f'{minutes}m{secs:02d}s'
-  return f'{secs}s'
-
-
-class ProgressReporter:
-  """Formats one console line per logging step: progress, scalars, speed and ETA.
-
-  Speed is measured over the interval since the previous `line` call (or construction),
-  so it reflects current throughput rather than an average that includes compilation.
-  """
-
-  def __init__(self, total_steps: int, start_step: int = 0,
-               clock: Callable[[], float] = time.monotonic):
-    self.total_steps = total_steps
-    self._clock = clock
-    self._last_step = start_step
-    self._last_time = clock()
-
-  def line(self, step: int, scalars: Mapping[str, float]) -> str:
-    now = self._clock()
-    elapsed, done = now - self._last_time, step - self._last_step
-    self._last_step, self._last_time = step, now
-    parts = [f'step {step}/{self.total_steps}']
-    parts += [f'{k} {float(v):.4g}' for k, v in scalars.items()]
-    if elapsed > 0 and done > 0:
-      rate = done / elapsed
-      parts.append(f'{rate:.1f} steps/s')
-      parts.append(f'ETA {_format_duration(max(self.total_steps - step, 0) / rate)}')
-    else:
-      parts.append('? steps/s')  # first call after a restart, or no steps since last call
-    return ' | '.join(parts)

@@ -1,6 +1,9 @@
-"""End to end through `python -m experiments.autoencoder`: train, eval, sample, SIGTERM."""
+"""End to end through `python -m experiments.autoencoder`: train, eval, sample, SIGTERM, and
+the console a person sees on a pipe and on a terminal."""
 import json
 import os
+import pty
+import re
 import signal
 import subprocess
 import time
@@ -20,6 +23,12 @@ def test_train_eval_sample_produce_their_files(tmp_path):
   out = run_launcher('autoencoder', workdir, SMOKE)
   assert out.returncode == 0, out.stderr[-3000:]
   assert 'step 8/8' in out.stderr and 'ETA' in out.stderr
+  # On a pipe: one plain line per log and eval step, no logging prefixes, nothing else.
+  lines = out.stderr.splitlines()
+  assert [line.split(':')[0].split(' [')[0] for line in lines] == [
+      'step 4/8', 'eval at step 4', 'step 8/8', 'eval at step 8'], out.stderr
+  assert re.match(r'step 4/8 \[#{10}\.{10}\]  50% \| loss \S+ \| \S+ steps/s \| ETA \S+$',
+                  lines[0]), lines[0]
   assert sorted(os.listdir(os.path.join(workdir, 'checkpoints'))) == ['4', '8']
   config = json.load(open(os.path.join(workdir, 'config.json')))
   assert config['data']['name'] == 'digits' and config['train']['num_steps'] == 8
@@ -30,9 +39,11 @@ def test_train_eval_sample_produce_their_files(tmp_path):
   events.Reload()
   assert [e.step for e in events.Scalars('loss')] == [4, 8]
   assert 'reconstruction' in events.Tags()['images']
+  assert events.Images('reconstruction')[-1].height >= 256      # TensorBoard's grid too
   for name in ('reconstruction_8.png', 'samples_8.png'):
     picture = np.asarray(Image.open(os.path.join(workdir, 'samples', name)))
     assert picture.ndim == 2 and picture.max() > 0     # grayscale grid with content
+    assert min(picture.shape) >= 256                   # upscaled to a viewable size
 
   out = run_launcher('autoencoder', workdir, SMOKE, '--mode=eval')
   assert out.returncode == 0, out.stderr[-3000:]
@@ -45,6 +56,7 @@ def test_train_eval_sample_produce_their_files(tmp_path):
   assert out.returncode == 0, out.stderr[-3000:]
   samples = np.load(os.path.join(workdir, 'samples', 'samples_8.npz'))
   assert samples['x'].shape == (16, 16, 16, 1) and np.isfinite(samples['x']).all()
+  assert os.path.exists(os.path.join(workdir, 'samples', 'samples_8.png'))
   out = run_launcher('autoencoder', workdir, SMOKE, '--mode=reconstruct')
   assert out.returncode == 0, out.stderr[-3000:]
   saved = np.load(os.path.join(workdir, 'samples', 'reconstruct_8.npz'))
@@ -77,3 +89,30 @@ def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
   saved = [int(d) for d in os.listdir(os.path.join(workdir, 'checkpoints')) if d.isdigit()]
   assert len(saved) == 1 and 3 <= saved[0] < 100000
   assert saved[0] >= max(m['step'] for m in read_metrics(workdir))
+
+
+def test_on_a_terminal_progress_is_one_line_refreshed_in_place(tmp_path):
+  master, slave = pty.openpty()
+  env = {**os.environ, 'XLA_FLAGS': xla_flags(1)}
+  proc = subprocess.Popen(
+      launcher_cmd('autoencoder', str(tmp_path / 'run'), SMOKE, '--config.train.log_every=2',
+                   '--config.train.eval_every=8', '--config.train.sample_every=8'),
+      cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+  os.close(slave)
+  out = b''
+  while True:
+    try:
+      chunk = os.read(master, 4096)
+    except OSError:     # EIO once the child has closed the terminal
+      break
+    if not chunk:
+      break
+    out += chunk
+  os.close(master)
+  assert proc.wait(timeout=300) == 0, out.decode()[-3000:]
+  lines = out.decode().replace('\r\n', '\n').split('\n')
+  # Steps 2, 4 and 6 are overwritten in place on the first line; step 8 ends it.
+  assert lines[0].startswith('\rstep 2/8 [') and lines[0].count('\rstep ') == 4, lines[0]
+  assert re.search(r'\rstep 8/8 \[#{20}\] 100% \| loss [^|]+ \| [^|]+ steps/s \| ETA 0s'
+                   r'\x1b\[K$', lines[0]), lines[0]
+  assert lines[1].startswith('eval at step 8: eval/loss=') and lines[2:] == [''], lines

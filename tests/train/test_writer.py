@@ -1,4 +1,4 @@
-"""Tests for gdm.train.writer: JSON lines, TensorBoard events, PNGs, console progress."""
+"""Tests for gdm.train.writer: JSON lines, TensorBoard events, PNGs."""
 import json
 import math
 import os
@@ -75,25 +75,3 @@ def test_tensorboard_scalars_and_images(tmp_path):
   np.testing.assert_array_equal(np.asarray(Image.open(png)), image)
   # A batch is tiled into a 2x2 grid with 1-pixel padding before saving.
   assert np.asarray(Image.open(tmp_path / 'samples' / 'batch_30.png')).shape == (9, 9)
-
-
-class FakeClock:
-
-  def __init__(self):
-    self.now = 100.0
-
-  def __call__(self):
-    return self.now
-
-
-def test_progress_reporter_formats_eta():
-  clock = FakeClock()
-  reporter = writer_lib.ProgressReporter(total_steps=5000, start_step=1000, clock=clock)
-  clock.now += 200 / 35.2 * 1.0  # 200 steps at 35.2 steps/s
-  line = reporter.line(1200, {'loss': 0.12341})
-  # 3800 steps left at 35.2 steps/s = 108 s.
-  assert line == 'step 1200/5000 | loss 0.1234 | 35.2 steps/s | ETA 1m48s'
-  # The rate is over the latest interval only, and hours show for long runs.
-  clock.now += 100.0
-  assert reporter.line(1300, {}) == 'step 1300/5000 | 1.0 steps/s | ETA 1h01m'
-  assert reporter.line(1300, {}) == 'step 1300/5000 | ? steps/s'

@@ -75,3 +75,45 @@ def test_scatter_image_default_lim_and_log_scale():
   dense = np.concatenate([np.zeros((10000, 2)), [[0.9, 0.9]]])
   lone = images.scatter_image(dense, size=32, lim=1.0)
   assert 0 < lone[1, 30, 0] < 255 and lone[1, 30, 0] > 10
+
+
+@pytest.mark.parametrize('channels', [1, 3])
+def test_picture_upscales_to_the_short_side_with_separators(channels):
+  batch = _distinct_images(64, 8, 8, channels)      # an 8x8 grid of 8x8 images: 64 px
+  grid = images.picture(batch, min_side=256)
+  # Factor 4 (32 px cells), 2 px separators: 2 + 8 * (32 + 2) = 274 on both sides.
+  assert grid.shape == (274, 274, channels) and grid.dtype == np.uint8
+  for k in range(64):
+    top, left = 2 + (k // 8) * 34, 2 + (k % 8) * 34
+    np.testing.assert_array_equal(grid[top:top + 32, left:left + 32], k + 1)
+    # nearest neighbour: every source pixel is a 4x4 block
+  for line in range(0, 274, 34):
+    assert np.all(grid[line:line + 2] == images.SEPARATOR)        # horizontal separators
+    assert np.all(grid[:, line:line + 2] == images.SEPARATOR)     # vertical separators
+
+
+def test_picture_scales_by_the_grids_short_side_and_keeps_pixels():
+  rng = np.random.default_rng(0)
+  batch = rng.integers(0, 256, (16, 5, 7, 3), dtype=np.uint8)
+  grid = images.picture(batch, ncol=8, min_side=100)     # 2 rows x 8 cols: 10 x 56 px
+  assert grid.shape == (2 + 2 * (50 + 2), 2 + 8 * (70 + 2), 3)   # factor 10
+  np.testing.assert_array_equal(grid[2:52:10, 2:72:10], batch[0])
+  np.testing.assert_array_equal(grid[54:104:10, 2 + 7 * 72:72 + 7 * 72:10], batch[15])
+  # min_side=0 draws 1:1 with 1 px separators; a long strip stops at MAX_SIDE.
+  assert images.picture(batch, ncol=8, min_side=0).shape == (1 + 2 * 6, 1 + 8 * 8, 3)
+  strip = images.picture(_distinct_images(64, 8, 8, 1), ncol=64, min_side=256)
+  assert strip.shape == (2 + 4 * 8 + 2, 2 + 64 * (4 * 8 + 2), 1)   # factor 4: 2048 px of images
+
+
+def test_unused_cells_are_black_not_separator():
+  grid = images.picture(_distinct_images(3, 4, 4, 1), ncol=2, min_side=0)
+  assert np.all(grid[6:10, 6:10] == 0) and grid[5, 5] == images.SEPARATOR
+
+
+def test_index_maps_give_one_colour_per_index():
+  maps = np.array([[[0, 1], [2, 1]], [[2, 2], [0, 5]]])
+  rgb = images.index_maps(maps)
+  assert rgb.shape == (2, 2, 2, 3) and rgb.dtype == np.uint8
+  np.testing.assert_array_equal(rgb[0, 0, 1], rgb[0, 1, 1])     # both code 1
+  np.testing.assert_array_equal(rgb[0, 1, 0], rgb[1, 0, 0])     # both code 2
+  assert len({tuple(rgb[0, 0, 0]), tuple(rgb[0, 0, 1]), tuple(rgb[0, 1, 0])}) == 3

@@ -24,7 +24,7 @@ def make(run: RunConfig, info) -> Model:
       Player(name, functools.partial(family.layer_loss, ae, i), optimizer,
              active=functools.partial(family.layer_active, ae, i) if ae.stacked else None)
       for i, name in enumerate(ae.names))
-  return bind_model(family, ae, players, modes.MODES)
+  return bind_model(family, ae, players, modes.MODES, captions=modes.captions(ae))
 
 
 FAMILY = Family('autoencoder', AutoencoderConfig, make)

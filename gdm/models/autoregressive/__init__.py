@@ -21,7 +21,7 @@ from gdm.train.optim import make_optimizer
 def make(run: RunConfig, info) -> Model:
   ar = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
-  return one_player_model(family, ar, optimizer, modes.MODES)
+  return one_player_model(family, ar, optimizer, modes.MODES, captions=modes.captions(ar))
 
 
 FAMILY = Family('autoregressive', AutoregressiveConfig, make)

@@ -1,11 +1,13 @@
 """The autoregressive launcher modes (`--mode=NAME`): mode(ar, params, model_state, batch,
-key) -> {name: array} on a prepared evaluation batch."""
+key) -> {name: array} on a prepared evaluation batch; `captions` labels the pictures."""
 import functools
 
 import jax.numpy as jnp
 import numpy as np
 
 from gdm.models.autoregressive import family, sampling
+from gdm.train.pictures import class_columns
+from gdm.utils.captions import GridLabels
 
 GRID_COLS = 8
 
@@ -39,3 +41,9 @@ def inpaint(ar: family.Autoregressive, params, model_state, batch, key):
 
 
 MODES = {'inpaint': inpaint}
+
+
+def captions(ar: family.Autoregressive) -> dict[str, GridLabels]:
+  shown = 'observed' if ar.codes is None else 'vq-vae recon'
+  return {'inpaint/inpainting': GridLabels(rows=(shown, 'completion', 'original')),
+          **class_columns(ar.num_classes)}

@@ -17,7 +17,7 @@ from gdm.train.optim import make_optimizer
 def make(run: RunConfig, info) -> Model:
   clf = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
-  return one_player_model(family, clf, optimizer, modes.MODES)
+  return one_player_model(family, clf, optimizer, modes.MODES, captions=modes.captions(clf))
 
 
 FAMILY = Family('classifier', ClassifierConfig, make)

@@ -28,7 +28,8 @@ def make(run: RunConfig, info) -> Model:
                evaluate=bind(family.evaluate, d), sample=bind(family.sample, d),
                visualize=bind(family.visualize, d),
                modes={name: bind(fn, d) for name, fn in modes.MODES.items()
-                      if modes.offered(d, name)})
+                      if modes.offered(d, name)},
+               captions=modes.captions(d))
 
 
 FAMILY = Family('diffusion', DiffusionConfig, make)

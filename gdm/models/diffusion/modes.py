@@ -10,12 +10,14 @@ key) -> {name: array}, run on a prepared evaluation batch.
   super_resolution  (model.low_res_size > 0) samples conditioned on the batch's low-resolution
                     images
 Images come back as [rows, cols, H, W, C] grids (input / result / original) plus a
-per-example error on the region the model filled in.
+per-example error on the region the model filled in; `captions` labels the pictures.
 """
 import jax
 import jax.numpy as jnp
 
 from gdm.models.diffusion import family
+from gdm.train.pictures import class_columns
+from gdm.utils.captions import GridLabels
 
 GRID_COLS = 8
 
@@ -76,3 +78,12 @@ def offered(d, name: str) -> bool:
   if name == 'super_resolution':
     return bool(d.m.low_res_size)
   return name in d.process.modes
+
+
+def captions(d) -> dict[str, GridLabels]:
+  return {'denoising': GridLabels(rows=('noisy', 'predicted x0')),   # family.visualize
+          'inpaint/inpainting': GridLabels(rows=('masked', 'inpainted', 'original')),
+          'denoise/denoising': GridLabels(rows=('noisy', 'denoised', 'original')),
+          'super_resolution/super_resolution': GridLabels(
+              rows=('low-res', 'sample', 'original')),
+          **class_columns(d.num_classes)}

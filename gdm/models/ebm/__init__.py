@@ -18,7 +18,8 @@ from gdm.train.optim import make_optimizer
 def make(run: RunConfig, info) -> Model:
   ebm = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
-  return one_player_model(family, ebm, optimizer, modes.modes_of(ebm))
+  return one_player_model(family, ebm, optimizer, modes.modes_of(ebm),
+                          captions=modes.captions(ebm))
 
 
 FAMILY = Family('ebm', EBMConfig, make)

@@ -7,15 +7,20 @@ batch; images come back as [rows, cols, H, W, C] grids, vectors as [N, D] point 
   inpaint      the bottom half of each image (last coordinate of a vector) replaced by
                uniform noise and filled in by energy descent with the observed part fixed
   ood          energy as an out-of-distribution score: AUROC of data against uniform noise
-               (and, for images, against the same images with their pixels shuffled)
+               (and, for images, against the same images with their pixels shuffled); the
+               batch ordered by energy as its picture
   conditional  (class-conditional models) one row of samples per class
+`captions` labels their pictures.
 """
 import jax
 import jax.numpy as jnp
 
+from gdm.applications import latent
 from gdm.metrics.auroc import auroc
 from gdm.models.ebm import family
 from gdm.sampling.replay_buffer import uniform_noise
+from gdm.train.pictures import class_columns, class_labels
+from gdm.utils.captions import GridLabels
 
 GRID_COLS = 8
 
@@ -73,7 +78,8 @@ def ood(ebm, params, model_state, batch, key):
   p, x = params['model'], batch['x']
   e_data = family.energy(ebm, p, model_state, x)
   e_noise = family.energy(ebm, p, model_state, uniform_noise(k_noise, x.shape, *ebm.bounds))
-  out = {'energy_data': e_data, 'energy_noise': e_noise, 'auroc_noise': auroc(e_data, e_noise)}
+  out = {'energy_data': e_data, 'energy_noise': e_noise, 'auroc_noise': auroc(e_data, e_noise),
+         **latent.ranked(x, e_data, ebm.info.is_image)}
   if ebm.info.is_image:   # same pixel values, no spatial structure
     flat = x.reshape(x.shape[0], -1, x.shape[-1])
     perm = jax.random.permutation(k_perm, flat.shape[1])
@@ -98,3 +104,15 @@ CONDITIONAL_MODES = {'conditional': conditional}   # only for class-conditional 
 def modes_of(ebm) -> dict:
   """The modes an EBM offers: MODES, and CONDITIONAL_MODES for a class-conditional one."""
   return {**MODES, **(CONDITIONAL_MODES if ebm.num_classes else {})}
+
+
+def captions(ebm) -> dict[str, GridLabels]:
+  out = {'negatives': GridLabels(rows=('data', 'negatives')),   # family.visualize
+         'denoise/denoise': GridLabels(rows=('noisy', 'restored', 'original')),
+         'inpaint/inpaint': GridLabels(rows=('start', 'inpainted', 'original')),
+         'ood/ranked': latent.RANKED_LABELS}
+  if ebm.num_classes:
+    out['conditional/samples'] = GridLabels(rows=class_labels(ebm.num_classes))
+    if ebm.m.sampling.init != 'buffer':   # family.sample cycles through the classes
+      out.update(class_columns(ebm.num_classes))
+  return out

@@ -19,7 +19,8 @@ def make(run: RunConfig, info) -> Model:
   f = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
   return one_player_model(family, f, optimizer, modes.MODES,
-                          check_params=nets.ARCHITECTURES[f.m.kind].check_params)
+                          check_params=nets.ARCHITECTURES[f.m.kind].check_params,
+                          captions=modes.captions(f))
 
 
 FAMILY = Family('flow', FlowConfig, make)

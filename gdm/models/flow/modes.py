@@ -2,10 +2,11 @@
 mode(f, params, model_state, batch, key) -> {name: array} on a prepared evaluation batch.
 
   anomaly      per-example exact scores: nll (nats) and, for images, bits/dim; higher = more
-               anomalous (out of distribution)
+               anomalous (out of distribution); the batch ordered by score as its picture
   interpolate  linear and spherical paths between the latents of pairs of inputs, inverted
   temperature  the same base draws at temperatures TEMPERATURES (one row each; Kingma &
                Dhariwal, 2018, Fig. 8)
+`captions` labels their pictures.
 """
 import jax
 import jax.numpy as jnp
@@ -14,6 +15,7 @@ from gdm.applications import latent
 from gdm.flows import prior as prior_lib
 from gdm.models.flow import family
 from gdm.models.flow.family import Flow
+from gdm.utils.captions import GridLabels
 
 GRID_COLS = 8
 TEMPERATURES = (0.0, 0.5, 0.7, 0.8, 0.9, 1.0)
@@ -21,7 +23,8 @@ TEMPERATURES = (0.0, 0.5, 0.7, 0.8, 0.9, 1.0)
 
 def anomaly(f: Flow, params, model_state, batch, key):
   ev = family.evaluate(f, params, model_state, batch, key)
-  out = {'score_nll': latent.anomaly_score(ev, 'nll')}
+  out = {'score_nll': latent.anomaly_score(ev, 'nll'),
+         **latent.ranked(batch['x'], ev['nll'], f.info.is_image)}
   if 'bpd' in ev:
     out['score_bpd'] = ev['bpd']
   return out
@@ -55,3 +58,8 @@ def temperature(f: Flow, params, model_state, batch, key):
 
 
 MODES = {'anomaly': anomaly, 'interpolate': interpolate, 'temperature': temperature}
+
+
+def captions(f: Flow) -> dict[str, GridLabels]:
+  return {'anomaly/ranked': latent.RANKED_LABELS,
+          'temperature/samples': GridLabels(rows=tuple(f'T={t}' for t in TEMPERATURES))}

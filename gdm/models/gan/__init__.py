@@ -56,7 +56,8 @@ def make(run: RunConfig, info) -> Model:
                     steps=m.n_critic),
              Player('generator', bind(family.generator_loss, gan), g_opt))
   return bind_model(family, gan, players,
-                    {name: modes.MODES[name] for name in modes.available(gan)})
+                    {name: modes.MODES[name] for name in modes.available(gan)},
+                    captions=modes.captions(gan))
 
 
 FAMILY = Family('gan', GANConfig, make)

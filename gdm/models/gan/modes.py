@@ -10,12 +10,15 @@ taken from the evaluation batch; InfoGAN codes are drawn once per row.
   codes        (InfoGAN) one row per value of the categorical code (rows of random settings
                without one); along each row the first continuous code sweeps -2..2 with z
                fixed, or, without continuous codes, z varies
+`captions` labels their pictures.
 """
 import jax
 import jax.numpy as jnp
 
 from gdm.applications import latent
 from gdm.models.gan.family import GAN, GRID_COLS, class_grid, draw, generate, grid, labels
+from gdm.train.pictures import class_columns, class_labels
+from gdm.utils.captions import GridLabels
 
 ROWS = 4
 EXEMPLARS = 3
@@ -92,3 +95,15 @@ def available(gan: GAN) -> tuple[str, ...]:
   return tuple(name for name in MODES
                if (name != 'conditional' or gan.num_classes)
                and (name != 'codes' or gan.has_codes))
+
+
+def captions(gan: GAN) -> dict[str, GridLabels]:
+  out = {'arithmetic/arithmetic': GridLabels(cols=('a', 'b', 'c', 'a-b+c'))}
+  if gan.num_classes:   # visualize's 'samples' is the class grid (family.class_grid)
+    classes = GridLabels(rows=class_labels(gan.num_classes))
+    out.update(class_columns(gan.num_classes), samples=classes)
+    out['conditional/samples'] = classes
+  if gan.m.info_categorical:
+    out['codes/codes'] = GridLabels(
+        rows=tuple(f'c={k}' for k in range(gan.m.info_categorical)))
+  return out

@@ -18,7 +18,8 @@ from gdm.train.optim import make_optimizer
 def make(run: RunConfig, info) -> Model:
   vae = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
-  return one_player_model(family, vae, optimizer, modes.modes_of(vae))
+  return one_player_model(family, vae, optimizer, modes.modes_of(vae),
+                          captions=modes.captions(vae))
 
 
 FAMILY = Family('vae', VAEConfig, make)

@@ -7,6 +7,7 @@ batch; images come back as [rows, cols, H, W, C] grids, vectors as [N, D] point 
   impute       the bottom half of each image (last coordinate of a vector) filled in
   anomaly      per-example scores: IWAE negative log-likelihood and negative ELBO
   conditional  (conditional VAEs only) one row per class, one prior draw per column
+`captions` labels their pictures.
 """
 import functools
 
@@ -16,6 +17,8 @@ import jax.numpy as jnp
 from gdm.applications import latent
 from gdm.models.vae import family
 from gdm.models.vae.family import VAE
+from gdm.train.pictures import class_columns, class_labels
+from gdm.utils.captions import GridLabels
 
 GRID_COLS = 8
 
@@ -72,8 +75,9 @@ def impute(vae: VAE, params, model_state, batch, key):
 
 def anomaly(vae: VAE, params, model_state, batch, key):
   ev = family.evaluate(vae, params, model_state, batch, key)
-  return {'score_nll': latent.anomaly_score(ev, 'nll'),
-          'score_neg_elbo': latent.anomaly_score(ev, 'elbo')}
+  score = latent.anomaly_score(ev, 'nll')
+  return {'score_nll': score, 'score_neg_elbo': latent.anomaly_score(ev, 'elbo'),
+          **latent.ranked(batch['x'], score, vae.info.is_image)}
 
 
 def conditional(vae: VAE, params, model_state, batch, key):
@@ -93,3 +97,13 @@ CONDITIONAL_MODES = {'conditional': conditional}   # only for a conditional VAE
 
 def modes_of(vae: VAE) -> dict:
   return {**MODES, **(CONDITIONAL_MODES if vae.num_classes else {})}
+
+
+def captions(vae: VAE) -> dict[str, GridLabels]:
+  recon = GridLabels(rows=('input', 'reconstruction'))
+  out = {'reconstruction': recon, 'reconstruct/reconstruction': recon,
+         'impute/imputation': GridLabels(rows=('observed', 'imputed', 'original')),
+         'anomaly/ranked': latent.RANKED_LABELS, **class_columns(vae.num_classes)}
+  if vae.num_classes:
+    out['conditional/samples'] = GridLabels(rows=class_labels(vae.num_classes))
+  return out

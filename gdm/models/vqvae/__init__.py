@@ -19,7 +19,7 @@ from gdm.train.optim import make_optimizer
 def make(run: RunConfig, info) -> Model:
   v = family.build(run, info)
   optimizer = make_optimizer(run.train.optimizer, run.train.num_steps)
-  return one_player_model(family, v, optimizer, modes.MODES)
+  return one_player_model(family, v, optimizer, modes.MODES, captions=modes.captions(v))
 
 
 FAMILY = Family('vqvae', VQVAEConfig, make)
