@@ -28,8 +28,14 @@ def test_features_mode_and_loss(model):
            'y': jnp.asarray(np.arange(6) % 10, jnp.int32)}
   params = random_like(jax.eval_shape(clf.init, KEY, batch)[0], rng)
   out = jax.jit(clf.modes['features'])(params, {}, batch, KEY)
-  assert set(out) == {'features', 'logits'}
+  assert set(out) == {'features', 'logits', 'by_class'}
   assert out['features'].shape == (6, 8) and out['logits'].shape == (6, 10)
+  assert out['by_class'].shape == (10, 6, 8, 8, 1)      # cols capped by the batch
+  predicted = np.asarray(out['logits']).argmax(-1)
+  for k in range(10):                           # row k: the inputs predicted as k, in order
+    hits = np.asarray(batch['x'])[predicted == k]
+    np.testing.assert_array_equal(out['by_class'][k, :len(hits)], hits)
+    assert (np.asarray(out['by_class'][k, len(hits):]) == float(batch['x'].min())).all()
   head = params['model']['head']
   np.testing.assert_allclose(out['logits'], out['features'] @ head['kernel'] + head['bias'],
                              rtol=1e-5, atol=1e-6)
