@@ -51,11 +51,12 @@ def test_sharded_state_gives_the_losses_of_one_device(tmp_path):
         np.testing.assert_allclose(a[k], b[k], rtol=1e-4, atol=1e-6, err_msg=k)
 
 
-def test_resume_with_a_sharded_state_is_exact(tmp_path):
-  config = sharded_config(fsdp=4)
+def test_resume_with_a_sharded_state_and_accumulation_is_exact(tmp_path):
+  on = dict(fsdp=4, grad_accum=2, prefetch=2)
+  config = sharded_config(**on)
   full = loop.train_and_evaluate(config, str(tmp_path / 'full'), AE)
   part = str(tmp_path / 'part')
-  loop.train_and_evaluate(sharded_config(num_steps=3, fsdp=4), part, AE)
+  loop.train_and_evaluate(sharded_config(num_steps=3, **on), part, AE)
   resumed = loop.train_and_evaluate(config, part, AE)
   chex.assert_trees_all_equal(jax.device_get(full.params), jax.device_get(resumed.params))
 
