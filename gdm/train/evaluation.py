@@ -7,6 +7,7 @@ import numpy as np
 from jax.experimental import multihost_utils
 
 from gdm import data as data_lib
+from gdm.data import wav
 from gdm.train import distributed, rng
 from gdm.utils import images
 
@@ -81,7 +82,9 @@ class Evaluator:
     return np.asarray(jax.device_get(x))
 
   def to_image(self, x: np.ndarray, cols: int | None = None) -> np.ndarray:
-    """Data-space array -> one uint8 picture: a grid of images or a 2-D scatter."""
+    """Data-space array -> one uint8 picture: a grid of images, waveforms or a 2-D scatter."""
+    if self.exp.info.is_audio:
+      return images.waveform_image(np.asarray(x).reshape(-1, self.exp.info.shape[0]))
     if not self.exp.info.is_image:
       return images.scatter_image(np.asarray(x)[:, :2])
     x = np.asarray(data_lib.to_uint8(x, self.exp.config.data.pixels))
@@ -99,7 +102,8 @@ class Evaluator:
 
   def write_mode(self, state, name: str) -> str:
     """Runs the family's mode `name` on the reference batch: WORKDIR/samples/<name>_<step>.npz
-    with every array it returns, and a PNG for each image array among them."""
+    with every array it returns and a PNG for each image array among them; for audio, each
+    array of clips gets a waveform PNG and <name>_<step>_<array>_<i>.wav per clip."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 2)
     mode = self.exp.model.modes[name]
     run = jax.jit(lambda p, s, raw, k: mode(
@@ -113,13 +117,17 @@ class Evaluator:
       os.makedirs(os.path.dirname(path), exist_ok=True)
       np.savez(path, **out)
       for array_name, v in out.items():
+        if self._is_audio(v):
+          self._write_wavs(path[:-len('.npz')] + f'_{array_name}', v)
+          images.save_png(path[:-len('.npz')] + f'_{array_name}.png', self.to_image(v))
         if self.exp.info.is_image and v.ndim in (4, 5) and v.shape[-3:] == self.exp.info.shape:
           cols = v.shape[1] if v.ndim == 5 else None
           images.save_png(path[:-len('.npz')] + f'_{array_name}.png', self.to_image(v, cols))
     return path
 
   def write_samples(self, state) -> str:
-    """WORKDIR/samples/samples_<step>.npz with array `x` (data space) and its PNG grid."""
+    """WORKDIR/samples/samples_<step>.npz with array `x` (data space) and its PNG grid; for
+    audio also samples_<step>_<i>.wav, one per clip."""
     x = self.sample(state, self.exp.config.sample.num_samples)
     step = int(state.step)
     path = os.path.join(self.exp.workdir, 'samples', f'samples_{step}.npz')
@@ -127,4 +135,16 @@ class Evaluator:
       os.makedirs(os.path.dirname(path), exist_ok=True)
       np.savez(path, x=x)
       images.save_png(path[:-len('.npz')] + '.png', self.to_image(x))
+      if self._is_audio(x):
+        self._write_wavs(path[:-len('.npz')], x)
     return path
+
+  def _is_audio(self, v: np.ndarray) -> bool:
+    info = self.exp.info
+    return info.is_audio and v.ndim >= 2 and v.shape[-1] == info.shape[0]
+
+  def _write_wavs(self, prefix: str, clips: np.ndarray):
+    """PREFIX_<i>.wav (16-bit PCM at the data's rate) for each clip of [..., T]."""
+    clips = clips.reshape(-1, clips.shape[-1])
+    for i, clip in enumerate(clips):
+      wav.write(f'{prefix}_{i:03d}.wav', clip, self.exp.info.sample_rate)
