@@ -7,8 +7,10 @@ Four pitches (200-400 Hz at 4 kHz) with probabilities 0.4/0.3/0.2/0.1 (gdm/data/
 clips of 256 samples; an unconditional 8-bit mu-law WaveNet, 2 stacks of dilations 1..16
 (receptive field 64 samples, 3-6 periods). No paper number (the data are ours): the check is
 that the samples' pitches follow the data's distribution,
-  python -m benchmarks.wavenet_pitch --workdir=/tmp/wavenet_tones
-(benchmarks/RESULTS.md, section "WaveNet and audio").
+  python -m benchmarks.wavenet_pitch --workdir=/tmp/wavenet_tones --num=1024
+Measured (benchmarks/RESULTS.md, "WaveNet and audio"): eval/nll 438.2 nats per clip (2.469
+bits per sample) after the 1000 steps; the samples' pitch shares 0.397/0.322/0.233/0.044,
+total variation 0.059 from the data's (sampling noise alone: 0.021, 95th percentile 0.037).
 """
 from experiments.configs import default
 from experiments.configs.audio import common
