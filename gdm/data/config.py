@@ -1,4 +1,5 @@
-"""The `data` section of a run's config, and the pixel format the model sees."""
+"""The `data` section of a run's config (with `data.audio` for audio clips), and the pixel
+format the model sees."""
 import dataclasses
 
 from gdm.utils.schema import choice, require, section
@@ -24,6 +25,20 @@ class PixelFormat:
 
 
 @section
+class AudioDataConfig:
+  """How audio datasets become fixed-length mono clips (image and vector data ignore it)."""
+  sample_rate: int = 0          # required rate in Hz: a file or dataset at another rate is an
+                                # error (nothing is resampled); 0 = the dataset's own rate
+  length: int = 0               # samples per clip: longer clips are cut after `length`, shorter
+                                # ones padded with silence; 0 = the dataset's default
+
+  def __post_init__(self):
+    require(self.sample_rate >= 0, 'sample_rate', self.sample_rate,
+            "must be >= 0 (0 = the dataset's own)")
+    require(self.length >= 0, 'length', self.length, "must be >= 0 (0 = the dataset's default)")
+
+
+@section
 class DataConfig:
   name: str = 'moons'
   data_dir: str = ''            # tfds data_dir, or the folder for `folder` / `mnist_idx`
@@ -37,6 +52,7 @@ class DataConfig:
   random_flip: bool = False     # random horizontal flip (training split only)
   shuffle: bool = True
   skip_corrupt: bool = False    # folder: leave out unreadable image files (and count them)
+  audio: AudioDataConfig = AudioDataConfig()
 
   def __post_init__(self):
     require(self.num_examples >= 0, 'num_examples', self.num_examples,

@@ -34,12 +34,33 @@ def resize_images(x: np.ndarray, size: int) -> np.ndarray:
   return np.stack(out).reshape(len(x), size, size, x.shape[-1])
 
 
-def _images_in(folder: str) -> list[str]:
+def _files_in(folder: str, extensions: tuple[str, ...]) -> list[str]:
   paths = []
   for root, dirs, files in os.walk(folder):
     dirs.sort()  # os.walk visits in this order, so the listing is deterministic
-    paths += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(EXTENSIONS)]
+    paths += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(extensions)]
   return paths
+
+
+def list_folder(data_dir: str, split: str, extensions: tuple[str, ...], what: str = 'images'):
+  """(folder, paths, labels or None, number of classes) of the layout above: files ending in
+  `extensions` (lower case); `what` names them in errors."""
+  folder = os.path.join(data_dir, split) if os.path.isdir(os.path.join(data_dir, split)) \
+      else data_dir
+  if not data_dir or not os.path.isdir(folder):
+    raise ValueError(f'no {what} in folder {folder!r} (looked for {", ".join(extensions)})')
+  classes = sorted(d for d in os.listdir(folder)
+                   if os.path.isdir(os.path.join(folder, d)) and not d.startswith('.'))
+  loose = [f for f in os.listdir(folder) if f.lower().endswith(extensions)]
+  if classes and loose:
+    raise ValueError(f'folder {folder!r} mixes class sub-folders with loose {what} such as '
+                     f'{loose[0]!r}; use one layout')
+  if not classes:
+    return folder, _files_in(folder, extensions), None, 0
+  per_class = [_files_in(os.path.join(folder, c), extensions) for c in classes]
+  counts = [len(ps) for ps in per_class]
+  labels = np.repeat(np.arange(len(classes), dtype=np.int32), counts)
+  return folder, [p for ps in per_class for p in ps], labels, len(classes)
 
 
 def _header_error(path: str) -> str | None:
@@ -55,24 +76,8 @@ class FolderSource:
 
   def __init__(self, data_dir: str, split: str, image_size: int = 0, name: str = 'folder',
                skip_corrupt: bool = False):
-    folder = os.path.join(data_dir, split) if os.path.isdir(os.path.join(data_dir, split)) \
-        else data_dir
+    folder, self.paths, self.labels, num_classes = list_folder(data_dir, split, EXTENSIONS)
     bad = f'no images in folder {folder!r} (looked for {", ".join(EXTENSIONS)})'
-    if not data_dir or not os.path.isdir(folder):
-      raise ValueError(bad)
-    classes = sorted(d for d in os.listdir(folder)
-                     if os.path.isdir(os.path.join(folder, d)) and not d.startswith('.'))
-    loose = [f for f in os.listdir(folder) if f.lower().endswith(EXTENSIONS)]
-    if classes and loose:
-      raise ValueError(f'folder {folder!r} mixes class sub-folders with loose images such as '
-                       f'{loose[0]!r}; use one layout')
-    if classes:
-      per_class = [_images_in(os.path.join(folder, c)) for c in classes]
-      self.paths = [p for ps in per_class for p in ps]
-      counts = [len(ps) for ps in per_class]
-      self.labels = np.repeat(np.arange(len(classes), dtype=np.int32), counts)
-    else:
-      self.paths, self.labels = _images_in(folder), None
     self.skip_corrupt = skip_corrupt
     self._check_headers()
     if not self.paths:
@@ -85,7 +90,7 @@ class FolderSource:
       self.resize = image_size > 0
     w, h = self.size
     self.info = DatasetInfo(name=name, shape=(h, w, 1 if self.mode == 'L' else 3), kind='image',
-                            num_classes=len(classes), num_examples=len(self.paths))
+                            num_classes=num_classes, num_examples=len(self.paths))
 
   def _check_headers(self):
     keep, skipped = [], []

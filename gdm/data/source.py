@@ -15,13 +15,19 @@ class DatasetInfo:
   """Shape and meaning of the `x` (and `y`) a source yields."""
   name: str
   shape: tuple[int, ...]       # one example's `x`: (H, W, C) for images, (D,) for vectors
-  kind: str                    # 'image' (uint8 values 0..255) or 'vector' (float32)
+  kind: str                    # 'image' (uint8 values 0..255), 'vector' (float32) or
+                               # 'audio' (mono clips (T,), float32 in [-1, 1])
   num_classes: int = 0         # 0 = unlabelled
   num_examples: int = 0
+  sample_rate: int = 0         # audio: samples per second
 
   @property
   def is_image(self) -> bool:
     return self.kind == 'image'
+
+  @property
+  def is_audio(self) -> bool:
+    return self.kind == 'audio'
 
 
 class Source(Protocol):
@@ -37,7 +43,8 @@ class Source(Protocol):
 
 @dataclasses.dataclass(frozen=True)
 class ArraySource:
-  """An in-memory dataset: images as uint8 [N, H, W, C], vectors as float32 [N, D]."""
+  """An in-memory dataset: images as uint8 [N, H, W, C], vectors as float32 [N, D], audio
+  clips as float32 [N, T]."""
   info: DatasetInfo
   x: np.ndarray
   y: np.ndarray | None = None

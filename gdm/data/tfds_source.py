@@ -32,6 +32,13 @@ def _center_crop(x: np.ndarray, size: int) -> np.ndarray:
   return x[:, top:top + size, left:left + size]
 
 
+def read_records(ds, indices: np.ndarray) -> list:
+  """The records of a tfds data source at `indices`, in one batched read where it has one
+  (ArrayRecord then fetches them in parallel)."""
+  keys = [int(i) for i in np.asarray(indices)]
+  return ds.__getitems__(keys) if hasattr(ds, '__getitems__') else [ds[k] for k in keys]
+
+
 class TfdsSource:
 
   def __init__(self, name: str, split: str, data_dir: str = '', image_size: int = 0):
@@ -65,10 +72,7 @@ class TfdsSource:
     return len(self.ds)
 
   def __getitem__(self, indices: np.ndarray) -> dict[str, np.ndarray]:
-    keys = [int(i) for i in np.asarray(indices)]
-    # Batched reads let ArrayRecord fetch records in parallel.
-    records = (self.ds.__getitems__(keys) if hasattr(self.ds, '__getitems__')
-               else [self.ds[k] for k in keys])
+    records = read_records(self.ds, indices)
     x = np.stack([np.asarray(r['image'], np.uint8) for r in records])
     if self.name in BINARY_PIXELS:
       x = np.minimum(x, 1) * np.uint8(255)

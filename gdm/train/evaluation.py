@@ -7,6 +7,7 @@ import numpy as np
 from jax.experimental import multihost_utils
 
 from gdm import data as data_lib
+from gdm.data import wav
 from gdm.train import distributed, rng
 from gdm.train.pictures import array_picture, to_picture
 from gdm.utils import images
@@ -82,7 +83,7 @@ class Evaluator:
     return np.asarray(jax.device_get(x))
 
   def to_image(self, x: np.ndarray, labels=None) -> np.ndarray:
-    """Data-space array -> one uint8 picture: a grid of images or a 2-D scatter."""
+    """Data-space array -> one uint8 picture: a grid of images, waveforms or a 2-D scatter."""
     c = self.exp.config
     return to_picture(x, self.exp.info, c.data.pixels, c.sample.grid_min_side, labels)
 
@@ -102,7 +103,8 @@ class Evaluator:
   def write_mode(self, state, name: str) -> str:
     """Runs the family's mode `name` on the reference batch: WORKDIR/samples/<name>_<step>.npz
     with every array it returns, and <name>_<step>_<array>.png for each one that is a
-    picture (gdm.train.pictures.array_picture)."""
+    picture (gdm.train.pictures.array_picture); for audio, also
+    <name>_<step>_<array>_<i>.wav per clip."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 2)
     mode = self.exp.model.modes[name]
     run = jax.jit(lambda p, s, raw, k: mode(
@@ -117,6 +119,8 @@ class Evaluator:
       np.savez(path, **out)
       c = self.exp.config
       for array_name, v in out.items():
+        if self._is_audio(v):
+          self._write_wavs(path[:-len('.npz')] + f'_{array_name}', v)
         picture = array_picture(v, self.exp.info, c.data.pixels, c.sample.grid_min_side,
                                 self.exp.model.captions.get(f'{name}/{array_name}'))
         if picture is not None:
@@ -124,7 +128,8 @@ class Evaluator:
     return path
 
   def write_samples(self, state) -> str:
-    """WORKDIR/samples/samples_<step>.npz with array `x` (data space) and its PNG grid."""
+    """WORKDIR/samples/samples_<step>.npz with array `x` (data space) and its PNG grid; for
+    audio also samples_<step>_<i>.wav, one per clip."""
     x = self.sample(state, self.exp.config.sample.num_samples)
     step = int(state.step)
     path = os.path.join(self.exp.workdir, 'samples', f'samples_{step}.npz')
@@ -133,4 +138,16 @@ class Evaluator:
       np.savez(path, x=x)
       images.save_png(path[:-len('.npz')] + '.png',
                       self.to_image(x, self.exp.model.captions.get('sample/x')))
+      if self._is_audio(x):
+        self._write_wavs(path[:-len('.npz')], x)
     return path
+
+  def _is_audio(self, v: np.ndarray) -> bool:
+    info = self.exp.info
+    return info.is_audio and v.ndim >= 2 and v.shape[-1] == info.shape[0]
+
+  def _write_wavs(self, prefix: str, clips: np.ndarray):
+    """PREFIX_<i>.wav (16-bit PCM at the data's rate) for each clip of [..., T]."""
+    clips = clips.reshape(-1, clips.shape[-1])
+    for i, clip in enumerate(clips):
+      wav.write(f'{prefix}_{i:03d}.wav', clip, self.exp.info.sample_rate)

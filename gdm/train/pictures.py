@@ -32,8 +32,10 @@ def class_labels(num_classes: int) -> tuple[str, ...]:
 def to_picture(x, info: DatasetInfo, pixels: PixelFormat, min_side: int,
                labels: GridLabels | None = None) -> np.ndarray:
   """Data-space array -> one uint8 picture: a grid of images (a [rows, cols, ...] grid keeps
-  its columns) or a scatter plot of the first two coordinates of every vector."""
+  its columns), one waveform per clip of audio, or a scatter plot of the first two coordinates of every vector."""
   x = np.asarray(x)
+  if info.is_audio:
+    return images.waveform_image(x.reshape(-1, info.shape[0]))
   if not info.is_image:
     points = x.reshape(-1, x.shape[-1])[:, :2]
     bins = max(1, (min_side or SCATTER_SIZE) // SCATTER_DOT)

@@ -121,3 +121,24 @@ def scatter_image(points: np.ndarray, size: int = 256, lim: float | None = None)
   # histogram2d indexes [x, y]; an image is [row, col] with row 0 at the top.
   pixels = np.round(255 * density.T[::-1]).astype(np.uint8)
   return pixels[..., None]
+
+
+def waveform_image(clips: np.ndarray, height: int = 48, width: int = 512) -> np.ndarray:
+  """Renders audio clips [N, T] in [-1, 1] as one uint8 [N * (height + 1), width', 1] picture,
+  one strip per clip: each column spans the min..max of its stretch of samples (width' =
+  min(T, width) columns), so the envelope and silences show at a glance."""
+  clips = np.clip(np.nan_to_num(np.asarray(clips, np.float64)), -1, 1)
+  if clips.ndim != 2 or clips.shape[1] == 0:
+    raise ValueError(f'expected audio clips [N, T], got {clips.shape}')
+  n, t = clips.shape
+  cols = min(t, width)
+  edges = np.linspace(0, t, cols + 1).astype(int)
+  lo = np.stack([clips[:, a:max(b, a + 1)].min(1) for a, b in zip(edges[:-1], edges[1:])], 1)
+  hi = np.stack([clips[:, a:max(b, a + 1)].max(1) for a, b in zip(edges[:-1], edges[1:])], 1)
+  rows = np.arange(height)[None, :, None]                     # row 0 at the top: +1
+  top = np.round((1 - hi[:, None, :]) / 2 * (height - 1))
+  bottom = np.round((1 - lo[:, None, :]) / 2 * (height - 1))
+  strips = ((rows >= top) & (rows <= bottom)).astype(np.uint8) * 255     # [N, height, cols]
+  picture = np.zeros((n, height + 1, cols), np.uint8)
+  picture[:, :height] = strips
+  return picture.reshape(n * (height + 1), cols)[..., None]

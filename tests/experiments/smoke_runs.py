@@ -46,8 +46,11 @@ def _record(modules):
   import tensorflow_datasets as tfds
   from tensorflow_datasets.testing import mocking
 
-  # The same patch as tests/conftest.py's fixed_tfds_mock fixture.
+  from tests import tfds_without_tf
+
+  # The same patches as tests/conftest.py's fixed_tfds_mock fixture.
   mocking._getitems = lambda keys, generator, serialized=False: [generator[k] for k in keys]
+  tfds_without_tf.patch_audio_features()
   reference = {}
   if os.path.exists(REFERENCE):
     with open(REFERENCE) as f:

@@ -1,4 +1,4 @@
-"""Tests for gdm.utils.images: grid layout, PNG round trip, 2-D scatter rendering."""
+"""Tests for gdm.utils.images: grid layout, PNG round trip, 2-D scatter and waveform rendering."""
 import numpy as np
 import pytest
 from PIL import Image
@@ -117,3 +117,20 @@ def test_index_maps_give_one_colour_per_index():
   np.testing.assert_array_equal(rgb[0, 0, 1], rgb[0, 1, 1])     # both code 1
   np.testing.assert_array_equal(rgb[0, 1, 0], rgb[1, 0, 0])     # both code 2
   assert len({tuple(rgb[0, 0, 0]), tuple(rgb[0, 0, 1]), tuple(rgb[0, 1, 0])}) == 3
+
+
+def test_waveform_image_spans_each_columns_min_to_max():
+  silence = np.zeros(8)
+  ramp = np.linspace(-1, 1, 8)                     # two samples per column at width 4
+  image = images.waveform_image(np.stack([silence, ramp]), height=5, width=4)
+  assert image.shape == (2 * 6, 4, 1) and image.dtype == np.uint8
+  strip = image[:5, :, 0] // 255
+  np.testing.assert_array_equal(strip, np.repeat(np.arange(5)[:, None] == 2, 4, 1))  # middle row
+  ramp_strip = image[6:11, :, 0] // 255
+  # Column j spans ramp[2j], ramp[2j+1]: rising, so the lit rows move from bottom to top.
+  lit = [np.flatnonzero(ramp_strip[:, j]) for j in range(4)]
+  assert lit[0].max() == 4 and lit[-1].min() == 0
+  assert all(a.min() >= b.min() for a, b in zip(lit, lit[1:]))
+  assert image[5].max() == 0 and image[11].max() == 0      # the separating rows
+  with pytest.raises(ValueError, match=r'expected audio clips \[N, T\], got \(8,\)'):
+    images.waveform_image(silence)
