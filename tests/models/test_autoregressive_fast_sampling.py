@@ -74,3 +74,14 @@ def test_pixelcnn_pp_rows_equal_the_full_pass_at_every_level():
 
   full = jax.jit(net.apply)(params, x, cond)
   np.testing.assert_allclose(rows(x), full, rtol=1e-5, atol=1e-5 * np.abs(full).max())
+
+
+def test_inpainting_with_2d_local_attention_needs_whole_bands_of_query_blocks():
+  shape, model = CASES['transformer_local_2d']                  # query blocks of 2 rows
+  m, params, state = tiny_model(shape, inpaint_rows=1, **model)
+  batch = {'x': eight_bit(np.random.default_rng(4), (2,) + shape),
+           'y': jnp.asarray([0, 1], jnp.int32)}
+  with pytest.raises(ValueError, match='not a prefix of the generation order .* observe '
+                                       'whole bands') as e:
+    jax.jit(m.modes['inpaint'])(params, state, batch, KEY)
+  assert '\n' not in str(e.value)

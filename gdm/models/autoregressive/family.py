@@ -1,12 +1,14 @@
-"""Autoregressive models: NADE, MADE, PixelCNN, Gated PixelCNN, PixelCNN++ and a PixelCNN
-prior over the code maps of a trained VQ-VAE.
+"""Autoregressive models: NADE, MADE, PixelCNN, Gated PixelCNN, PixelCNN++, the Image
+Transformer and a PixelCNN prior over the code maps of a trained VQ-VAE.
 
-p(x) = prod_i p(x_i | x_<i) in raster order (rows, columns, then channels R < G < B), with
+p(x) = prod_i p(x_i | x_<i) in raster order (rows, columns, then channels R < G < B; 2-D local
+attention generates block by block), with
 exact likelihood: one player minimises the negative log-likelihood per example. Evaluation
 reports it in nats/example and bits/dim through gdm.metrics.bits_per_dim (discrete models:
 offset 0; binarized images give bits per binary dimension; 2-D toys with a Gaussian mixture
 per dimension report a density, no bpd). A VQ-VAE prior reports nats per code map and bits
-per code. Sampling and completion (modes.py) are compiled loops over positions (sampling.py).
+per code. Sampling and completion (modes.py) are compiled loops over positions (sampling.py)
+whose steps run the net's cache or the whole net (`model.sampler`, steppers.py).
 
 Every function here takes the `Autoregressive` that `build` makes once from the config; the
 package's `make` binds them into the trainer's `Model`.
