@@ -67,7 +67,7 @@ class MaskedConv(nn.Module):
   @nn.compact
   def __call__(self, x, row=None):
     """x [B, H, W, in] -> [B, H, W, features]; with `row`, x is the whole input or its row
-    `row` (then the cache of a priming pass holds the rows above) -> [B, 1, W, features]."""
+    `row` (the cache holds the rows above) -> [B, 1, W, features]."""
     mask = self.mask
     if mask is None:
       mask = raster_mask(tuple(self.kernel_size), x.shape[-1], self.features,
@@ -79,7 +79,6 @@ class MaskedConv(nn.Module):
     pad = ((0, 0),) + tuple((k // 2, k // 2) for k in mask.shape[:2]) + ((0, 0),)
     if row is None:
       padded = jnp.pad(x, pad)
-      row_cache.store(self, padded, kh // 2)
     else:
       if np.any(mask[kh // 2 + 1:]):
         raise ValueError('row-at-a-time evaluation needs a mask closed below its centre row')

@@ -65,15 +65,13 @@ class ShiftedConv(nn.Module):
     conv = nn.Conv(self.features, (kh, kw), strides=self.stride, padding='VALID',
                    kernel_init=kernel_init, name='conv')
     if row is None:
-      padded = jnp.pad(x, pad)
-      row_cache.store(self, padded, kh - 1)
-      y = conv(padded)
+      y = conv(jnp.pad(x, pad))
       for _ in range(self.delay):
         y = down_shift(y)
       return y
     out_row = (row - self.delay) // self.stride
     y = conv(row_cache.padded_rows(self, x, row, pad, jnp.maximum(out_row, 0) * self.stride,
-                                   kh))
+                                   kh, self.stride))
     return jnp.where(out_row >= 0, y, 0.0) if self.delay else y
 
 

@@ -65,7 +65,7 @@ def test_pixelcnn_pp_rows_equal_the_full_pass_at_every_level():
 
   @jax.jit
   def rows(x):
-    cache = net.prime(params, jnp.zeros_like(x), cond)     # primed on a blank canvas
+    cache = net.prime(params, x, cond, 0)                  # an empty cache
     out = []
     for r in range(8):                                     # rows in order, as a sampler
       o, cache = net.row(params, cache, x, cond, r)

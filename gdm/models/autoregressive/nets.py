@@ -77,8 +77,9 @@ class FlatNet(GridNet):
 
 
 class RowNet(GridNet):
-  """PixelCNN / Gated PixelCNN: causal convs that also run one row at a time (row=r) from a
-  cache that a priming pass fills; sampling uses that (steppers.RowCache)."""
+  """PixelCNN / Gated PixelCNN: causal convs that also run one row at a time (row=r, rows
+  in order) with a cache of the rows above (gdm/nn/row_cache.py); sampling uses that
+  (steppers.RowCache)."""
 
   def call(self, variables, x, cond, **kwargs):
     return self.module.apply(variables, x, cond, **kwargs)
@@ -87,9 +88,11 @@ class RowNet(GridNet):
     """[B, 1, W, C * P] -> [B, W, C, P]."""
     return out.reshape((out.shape[0], out.shape[2], self.grid_shape[-1], self.num_params))
 
-  def prime(self, params, x, cond):
-    _, variables = self.call({'params': params}, x, cond, mutable=['cache'])
-    return variables.get('cache', {})
+  def prime(self, params, x, cond, rows: int):
+    """The cache after evaluating rows 0 .. rows - 1 of x (a sampler starting at `rows`)."""
+    shapes = jax.eval_shape(lambda: self.row(params, {}, x, cond, 0)[1])
+    cache = jax.tree.map(lambda s: jnp.zeros(s.shape, s.dtype), shapes)
+    return jax.lax.fori_loop(0, rows, lambda r, c: self.row(params, c, x, cond, r)[1], cache)
 
   def row(self, params, cache, x, cond, r):
     out, variables = self.call({'params': params, 'cache': cache}, x, cond, row=r,
@@ -141,6 +144,7 @@ class TransformerNet(GridNet):
     return self.module.init(key, x, cond, False)['params']
 
   def prime(self, params, x, cond):
+    """Keys and values of every token of x: a full pass with a mutable cache."""
     return self.module.apply({'params': params}, x, cond, False, mutable=['cache'])[1]['cache']
 
   def decode(self, params, cache, prev, t, cond):

@@ -13,8 +13,9 @@ order, since an autoregressive model gives p(later | earlier) and nothing else i
 form.
 
 A stepper has `order` (None for raster order, else the position of each step as an int
-array), `start(canvas) -> state` and `step(state, canvas, t) -> (out [N, P], state)`, where
-out parameterises the head at position order[t].
+array), `start(canvas, first) -> state` (the loop begins at step `first`) and
+`step(state, canvas, t) -> (out [N, P], state)`, where out parameterises the head at
+position order[t].
 """
 import jax
 import jax.numpy as jnp
@@ -72,7 +73,7 @@ def complete(stepper, head, key, canvas: jax.Array, lengths: np.ndarray) -> jax.
     return jax.lax.dynamic_update_slice_in_dim(flat, new.reshape(n, 1, per), pos, axis=1), state
 
   flat = canvas.reshape(n, steps, per).astype(jnp.float32)
-  state = stepper.start(flat.reshape(canvas.shape))
+  state = stepper.start(flat.reshape(canvas.shape), start)
   flat, _ = jax.lax.fori_loop(start, steps, body, (flat, state))
   return flat.reshape(canvas.shape)
 

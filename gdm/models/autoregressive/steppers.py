@@ -6,8 +6,9 @@ per step). The cached steppers give the same outputs for a fraction of the work:
             computes only the current image row, the rows above cached
             (gdm/nn/row_cache.py), W positions per layer and step instead of H x W;
   KVCache   the transformer: one token per step against cached keys and values.
-A priming pass on the starting canvas fills the caches, so completion from an observed
-prefix starts at its end. Each takes the net (nets.py) with its params and class input;
+`start(canvas, first)` readies the cache for a loop that begins at step `first` (completion
+from an observed prefix starts at its end): the rows above it, or every token's keys and
+values from one full pass. Each takes the net (nets.py) with its params and class input;
 `to_input` maps a canvas to the net's input (one-hot codes for a VQ-VAE prior).
 """
 import dataclasses
@@ -26,8 +27,8 @@ class Recompute:
   out_fn: Callable            # canvas -> [N, H, W, C, P] (element-wise) or [N, H, W, P]
   order: np.ndarray | None = None
 
-  def start(self, canvas):
-    del canvas
+  def start(self, canvas, first: int):
+    del canvas, first
     return ()
 
   def step(self, state, canvas, t):
@@ -44,8 +45,9 @@ class RowCache:
   to_input: Callable
   order = None                # raster
 
-  def start(self, canvas):
-    return self.net.prime(self.params, self.to_input(canvas), self.cond)
+  def start(self, canvas, first: int):
+    per_row = canvas.shape[2] * (1 if self.net.pixel_wise else canvas.shape[3])
+    return self.net.prime(self.params, self.to_input(canvas), self.cond, first // per_row)
 
   def step(self, cache, canvas, t):
     w, c = canvas.shape[2], canvas.shape[3]
@@ -67,7 +69,8 @@ class KVCache:
   def order(self):
     return self.net.order
 
-  def start(self, canvas):
+  def start(self, canvas, first: int):
+    del first
     return self.net.prime(self.params, self.to_input(canvas), self.cond)
 
   def step(self, cache, canvas, t):
