@@ -39,17 +39,19 @@ flags.DEFINE_list('samplers', ['cached'], 'model.sampler values to time (recompu
 
 def _timed(fn, *args):
   start = time.perf_counter()
-  jax.block_until_ready(fn(*args))
-  return time.perf_counter() - start
+  out = jax.block_until_ready(fn(*args))
+  return time.perf_counter() - start, out
 
 
 def time_sampler(model, params, state, num, repeats) -> tuple[dict, np.ndarray]:
+  """Timings, and the draws of the first timed call (key 1: the same for every sampler)."""
   sample = jax.jit(model.sample, static_argnums=3)
-  first = _timed(sample, params, state, jax.random.key(0), num, {})
-  seconds = sum(_timed(sample, params, state, jax.random.key(i + 1), num, {})
-                for i in range(repeats))
+  first, _ = _timed(sample, params, state, jax.random.key(0), num, {})
+  timed = [_timed(sample, params, state, jax.random.key(i + 1), num, {})
+           for i in range(repeats)]
+  seconds = sum(s for s, _ in timed)
   return ({'first_call_s': round(first, 2), 'images_per_s': round(num * repeats / seconds, 3)},
-          np.asarray(sample(params, state, jax.random.key(1), num, {})))
+          np.asarray(timed[0][1]))
 
 
 def measure(config, shape, num, batch_size, train_steps, repeats,
@@ -77,7 +79,8 @@ def measure(config, shape, num, batch_size, train_steps, repeats,
          'num_samples': num,
          'params': int(sum(p.size for p in jax.tree.leaves(params)))}
   if train_steps:
-    out['train_first_call_s'] = round(_timed(train_step, params, opt_state, jax.random.key(1)), 2)
+    first, _ = _timed(train_step, params, opt_state, jax.random.key(1))
+    out['train_first_call_s'] = round(first, 2)
     start = time.perf_counter()
     for i in range(train_steps):
       params, opt_state = train_step(params, opt_state, jax.random.key(i))
