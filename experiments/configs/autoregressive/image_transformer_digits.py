@@ -4,8 +4,9 @@ the same size (2 blocks of width 32, full causal attention over the 64 pixels, ~
 against PixelCNN's ~16k).
   python -m experiments.autoregressive --workdir=/tmp/it_digits \
       --config=experiments/configs/autoregressive/image_transformer_digits.py
-No paper number (no paper has this dataset). Measured here: benchmarks/RESULTS.md, section
-"Image Transformer and cached sampling".
+No paper number (no paper has this dataset). Measured here (shared, loaded 2-core CPU, 2000
+steps, 32 min): eval/nll 22.56 nats per image, eval/bpd 0.509, against PixelCNN's 23.53 and
+0.530 in the same conditions (benchmarks/RESULTS.md, "Image Transformer and cached sampling").
 """
 from experiments.configs import default
 from experiments.configs.autoregressive import common
