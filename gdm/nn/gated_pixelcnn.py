@@ -10,7 +10,9 @@ spot, gated activations tanh(a) * sigmoid(b), optional class conditioning.
   vertical stack at the same position, and a residual 1x1 (mask 'B') output.
 - Class conditioning adds a learned per-class bias to every gate (the paper's h term).
 The output is `data_channels * outputs_per_channel` features after two 1x1 mask-'B' layers
-(channel group c holds the parameters of data channel c).
+(channel group c holds the parameters of data channel c). With `row=r` every layer computes
+row r only (fast sampling, gdm/nn/row_cache.py): the vertical stack reads whole rows, so
+it is evaluated row by row, not pixel by pixel.
 """
 import flax.linen as nn
 import jax
@@ -39,10 +41,11 @@ class GatedLayer(nn.Module):
   data_channels: int
 
   @nn.compact
-  def __call__(self, v, h, cond):
+  def __call__(self, v, h, cond, row=None):
     f, k, c = self.features, self.kernel_size, self.data_channels
-    v_pre = MaskedConv(2 * f, mask=vertical_mask(k, v.shape[-1], 2 * f, True), name='v')(v)
-    h_pre = MaskedConv(2 * f, mask=horizontal_mask(k, h.shape[-1], 2 * f, c, 'B'), name='h')(h)
+    v_pre = MaskedConv(2 * f, mask=vertical_mask(k, v.shape[-1], 2 * f, True), name='v')(v, row)
+    h_pre = MaskedConv(2 * f, mask=horizontal_mask(k, h.shape[-1], 2 * f, c, 'B'),
+                       name='h')(h, row)
     # The link uses vertical features at the same position: they see only rows above. Its
     # output is split into the two gate halves, each in channel groups, like h_pre.
     h_pre = h_pre + nn.Dense(2 * f, name='v_to_h')(v_pre)
@@ -51,7 +54,7 @@ class GatedLayer(nn.Module):
       h_pre = h_pre + nn.Dense(2 * f, use_bias=False, name='cond_h')(cond)[:, None, None]
     v_out = _gate(v_pre, f, c)
     h_gated = _gate(h_pre, f, c)
-    h_out = h + MaskedConv(f, (1, 1), 'B', c, name='h_out')(h_gated)
+    h_out = h + MaskedConv(f, (1, 1), 'B', c, name='h_out')(h_gated, row)
     return v_out, h_out
 
 
@@ -75,12 +78,12 @@ class GatedPixelCNN(nn.Module):
   head_features: int = 0          # width of the 1x1 head; 0 = features
 
   @nn.compact
-  def __call__(self, x, cond=None):
+  def __call__(self, x, cond=None, row=None):
     f, c, k0 = self.features, self.data_channels, self.first_kernel_size
-    v = MaskedConv(f, mask=vertical_mask(k0, x.shape[-1], f, False), name='v_in')(x)
-    h = MaskedConv(f, mask=horizontal_mask(k0, x.shape[-1], f, c, 'A'), name='h_in')(x)
+    v = MaskedConv(f, mask=vertical_mask(k0, x.shape[-1], f, False), name='v_in')(x, row)
+    h = MaskedConv(f, mask=horizontal_mask(k0, x.shape[-1], f, c, 'A'), name='h_in')(x, row)
     for i in range(self.num_layers):
-      v, h = GatedLayer(f, self.kernel_size, c, name=f'gated{i}')(v, h, cond)
+      v, h = GatedLayer(f, self.kernel_size, c, name=f'gated{i}')(v, h, cond, row)
     head = self.head_features or f
-    h = nn.relu(MaskedConv(head - head % c, (1, 1), 'B', c, name='head')(nn.relu(h)))
-    return MaskedConv(c * self.outputs_per_channel, (1, 1), 'B', c, name='out')(h)
+    h = nn.relu(MaskedConv(head - head % c, (1, 1), 'B', c, name='head')(nn.relu(h), row))
+    return MaskedConv(c * self.outputs_per_channel, (1, 1), 'B', c, name='out')(h, row)

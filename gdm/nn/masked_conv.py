@@ -9,13 +9,15 @@ channel g). Taps in rows above the centre, and left of it in the centre row, are
 rest are closed. With one data channel, 'A' closes the centre tap and 'B' opens it.
 
 `MaskedConv` also takes an explicit mask: the Gated PixelCNN's stacks build theirs from
-`center_mask` (gdm/nn/gated_pixelcnn.py).
+`center_mask` (gdm/nn/gated_pixelcnn.py). With `row=r` it computes output row r only, over
+the mask's rows (every mask here is closed below the centre row; gdm/nn/row_cache.py).
 """
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from gdm.nn import row_cache
 from gdm.nn.spatial_conv import kernel_init
 from gdm.utils.checks import check_choice
 
@@ -63,7 +65,9 @@ class MaskedConv(nn.Module):
   mask: np.ndarray | None = None
 
   @nn.compact
-  def __call__(self, x):
+  def __call__(self, x, row=None):
+    """x [B, H, W, in] -> [B, H, W, features]; with `row`, x is the whole input or its row
+    `row` (the cache holds the rows above) -> [B, 1, W, features]."""
     mask = self.mask
     if mask is None:
       mask = raster_mask(tuple(self.kernel_size), x.shape[-1], self.features,
@@ -71,7 +75,15 @@ class MaskedConv(nn.Module):
     kernel = self.param('kernel', kernel_init, mask.shape)
     bias = self.param('bias', nn.initializers.zeros, (self.features,))
     kernel = kernel * jnp.asarray(mask, kernel.dtype)
-    pad = [(0, 0)] + [(k // 2, k // 2) for k in mask.shape[:2]] + [(0, 0)]
-    y = jax.lax.conv_general_dilated(jnp.pad(x, pad), kernel, (1, 1), 'VALID',
+    kh = mask.shape[0]
+    pad = ((0, 0),) + tuple((k // 2, k // 2) for k in mask.shape[:2]) + ((0, 0),)
+    if row is None:
+      padded = jnp.pad(x, pad)
+    else:
+      if np.any(mask[kh // 2 + 1:]):
+        raise ValueError('row-at-a-time evaluation needs a mask closed below its centre row')
+      kernel = kernel[:kh // 2 + 1]
+      padded = row_cache.padded_rows(self, x, row, pad, row, kh // 2 + 1)
+    y = jax.lax.conv_general_dilated(padded, kernel, (1, 1), 'VALID',
                                      dimension_numbers=('NHWC', 'HWIO', 'NHWC'))
     return y + bias

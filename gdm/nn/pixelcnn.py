@@ -2,7 +2,8 @@
 residual blocks (ReLU, 1x1 conv to h, ReLU, 3x3 mask-'B' conv, ReLU, 1x1 conv back to 2h,
 added to the input), then two ReLU + 1x1 mask-'B' layers to the output parameters. All
 convolutions are masked per channel group (gdm/nn/masked_conv.py), so the features of group
-c at a pixel depend only on earlier pixels and the pixel's channels < c.
+c at a pixel depend only on earlier pixels and the pixel's channels < c. With `row=r` every
+layer computes row r only (fast sampling, gdm/nn/row_cache.py).
 """
 import flax.linen as nn
 
@@ -20,16 +21,16 @@ class PixelCNN(nn.Module):
   head_features: int = 0        # 0 = features
 
   @nn.compact
-  def __call__(self, x, cond=None):
+  def __call__(self, x, cond=None, row=None):
     f, c = self.features, self.data_channels
     k = self.first_kernel_size
-    x = MaskedConv(f, (k, k), 'A', c, name='in')(x)
+    x = MaskedConv(f, (k, k), 'A', c, name='in')(x, row)
     for i in range(self.num_blocks):
-      y = MaskedConv(f // 2, (1, 1), 'B', c, name=f'block{i}_reduce')(nn.relu(x))
-      y = MaskedConv(f // 2, (3, 3), 'B', c, name=f'block{i}_conv')(nn.relu(y))
+      y = MaskedConv(f // 2, (1, 1), 'B', c, name=f'block{i}_reduce')(nn.relu(x), row)
+      y = MaskedConv(f // 2, (3, 3), 'B', c, name=f'block{i}_conv')(nn.relu(y), row)
       if cond is not None:
         y = y + nn.Dense(f // 2, use_bias=False, name=f'block{i}_cond')(cond)[:, None, None]
-      x = x + MaskedConv(f, (1, 1), 'B', c, name=f'block{i}_expand')(nn.relu(y))
+      x = x + MaskedConv(f, (1, 1), 'B', c, name=f'block{i}_expand')(nn.relu(y), row)
     head = self.head_features or f
-    x = nn.relu(MaskedConv(head - head % c, (1, 1), 'B', c, name='head')(nn.relu(x)))
-    return MaskedConv(c * self.outputs_per_channel, (1, 1), 'B', c, name='out')(x)
+    x = nn.relu(MaskedConv(head - head % c, (1, 1), 'B', c, name='head')(nn.relu(x), row))
+    return MaskedConv(c * self.outputs_per_channel, (1, 1), 'B', c, name='out')(x, row)

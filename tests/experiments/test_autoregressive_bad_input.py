@@ -29,6 +29,9 @@ def _build(tmp_path, config):
       'model.pixelcnn_pp.levels': 5},
      'need image sides divisible by 16'),
     ({'model.vqvae_workdir': '/nonexistent/vq'}, "vqvae_workdir='/nonexistent/vq' does not"),
+    ({'model.net': 'image_transformer', 'model.image_transformer.attention': 'local_2d',
+      'model.image_transformer.local_2d.query_rows': 3},
+     r'local_2d.query_rows=3 must divide the image side 8'),
 ])
 def test_bad_config_values(tmp_path, overrides, message):
   config = pixelcnn_digits.get_config('smoke')

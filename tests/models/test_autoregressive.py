@@ -1,7 +1,6 @@
 """Autoregressive models against exact answers: probabilities of every possible tiny image sum
 to 1 (a leak from the future would break this), samples and completions follow the exact
 (conditional) probabilities, inpainting keeps what it is given, densities integrate to 1."""
-import itertools
 import math
 
 import jax
@@ -10,41 +9,28 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from experiments.configs import default
 from experiments.configs.autoregressive import common
-from gdm.data.source import DatasetInfo
-from gdm.models import autoregressive
 from gdm.models.autoregressive import heads, nets, sampling
 from gdm.models.autoregressive.config import AutoregressiveConfig
 from gdm.utils import schema
-from tests.helpers import random_like
+from tests.models.ar_models import all_binary, tiny_model
 
 KEY = jax.random.key(0, impl='rbg')
 
 
-def _model(shape, kind='image', binarize='static', **model):
-  config = default.get_config()
-  config.data.binarize = binarize
-  config.model = common.model_config(**common.smoke(**model))
-  info = DatasetInfo('tiny', shape, kind, num_classes=3)
-  m = autoregressive.FAMILY.model(config, info)
-  batch = {'x': jnp.zeros((1,) + shape) - (binarize == 'none' and kind == 'image'),
-           'y': jnp.zeros((1,), jnp.int32)}
-  params, _ = jax.eval_shape(m.init, jax.random.key(0), batch)
-  # Doubled random weights: conditionals far from uniform, so frequencies are informative.
-  params = jax.tree.map(lambda a: 2 * a, random_like(params, np.random.default_rng(0)))
-  return m, params, {}
+TRANSFORMER_2X2 = {  # every pattern on a 2x2 image (local_2d: 1x1 query blocks, block order)
+    'full': {}, 'local_1d': dict(local_1d=dict(query_block=2, memory=1)),
+    'local_2d': dict(local_2d=dict(query_rows=1, query_cols=1, memory_rows=1, memory_cols=0)),
+    'strided': dict(strided=dict(stride=2)), 'fixed': dict(fixed=dict(stride=2))}
 
 
-def _all_binary(shape):
-  n = math.prod(shape)
-  return np.array(list(itertools.product([0, 1], repeat=n)), np.float32).reshape((-1,) + shape)
-
-
-@pytest.mark.parametrize('net', ['pixelcnn', 'gated_pixelcnn', 'made', 'nade'])
-def test_binary_probabilities_of_all_images_sum_to_one(net):
-  m, params, state = _model((2, 2, 1), net=net, conditional=True)
-  x = _all_binary((2, 2, 1))
+@pytest.mark.parametrize('net, extra', [('pixelcnn', {}), ('gated_pixelcnn', {}),
+                                        ('made', {}), ('nade', {})] + [
+    ('image_transformer', dict(attention=a, **kw)) for a, kw in TRANSFORMER_2X2.items()])
+def test_binary_probabilities_of_all_images_sum_to_one(net, extra):
+  m, params, state = tiny_model((2, 2, 1), net=net, conditional=True,
+                                **({net: extra} if extra else {}))
+  x = all_binary((2, 2, 1))
   y = jnp.ones((len(x),), jnp.int32)
   evaluate = jax.jit(m.evaluate)
   out = evaluate(params, state, {'x': jnp.asarray(x), 'y': y}, KEY)
@@ -60,16 +46,19 @@ def test_eight_bit_models_normalise_over_all_values_of_a_two_channel_pixel():
   for model in (dict(net='gated_pixelcnn', likelihood='categorical',
                      gated_pixelcnn=dict(features=4, head_features=4)),
                 dict(net='pixelcnn_pp', likelihood='logistic_mixture',
-                     pixelcnn_pp=dict(levels=1))):
-    m, params, state = _model((1, 1, 2), binarize='none', **model)
+                     pixelcnn_pp=dict(levels=1)),
+                dict(net='image_transformer', likelihood='categorical'),
+                dict(net='image_transformer', likelihood='logistic_mixture')):
+    m, params, state = tiny_model((1, 1, 2), binarize='none', **model)
     out = jax.jit(m.evaluate)(params, state, {'x': jnp.asarray(grid, jnp.float32)}, KEY)
     np.testing.assert_allclose(np.exp(-np.asarray(out['nll'], np.float64)).sum(), 1.0,
                                rtol=1e-4)
 
 
-def test_samples_and_completions_follow_the_exact_probabilities():
-  m, params, state = _model((2, 2, 1), net='pixelcnn')
-  images = _all_binary((2, 2, 1))
+@pytest.mark.parametrize('net', ['pixelcnn', 'image_transformer'])
+def test_samples_and_completions_follow_the_exact_probabilities(net):
+  m, params, state = tiny_model((2, 2, 1), net=net)
+  images = all_binary((2, 2, 1))
   p = np.exp(-np.asarray(jax.jit(m.evaluate)(params, state, {'x': jnp.asarray(images)},
                                              KEY)['nll']))
   index = lambda x: (np.asarray(x).reshape(len(x), 4) @ [8, 4, 2, 1]).astype(int)
@@ -82,11 +71,11 @@ def test_samples_and_completions_follow_the_exact_probabilities():
   given = jnp.broadcast_to(jnp.asarray([[1.0, 0.0], [0.0, 0.0]])[None, :, :, None], (n, 2, 2, 1))
   observed = sampling.rows_observed(given.shape, 1)
   head = heads.Bernoulli()
-  net = nets.build(schema.parse(AutoregressiveConfig, common.model_config(
-      **common.smoke(net='pixelcnn'))), (2, 2, 1), 1)
-  filled = jax.jit(lambda k: sampling.complete(
-      lambda g: net.apply(params['model'], g, None), head, k, given,
-      sampling.prefix_lengths(observed, False)))(KEY)
+  grid_net = nets.build(schema.parse(AutoregressiveConfig, common.model_config(
+      **common.smoke(net=net))), (2, 2, 1), 1, vocabulary=head.vocabulary)
+  stepper = grid_net.stepper(params['model'], None, lambda g: g, None)       # cached
+  filled = jax.jit(lambda k: sampling.complete(stepper, head, k, given,
+                                               sampling.prefix_lengths(observed, False)))(KEY)
   np.testing.assert_array_equal(np.asarray(filled)[:, 0], np.asarray(given)[:, 0])
   cond = p[8:12] / p[8:12].sum()            # images 10xy
   freq = np.bincount(index(filled) - 8, minlength=4) / n
@@ -94,7 +83,7 @@ def test_samples_and_completions_follow_the_exact_probabilities():
 
 
 def test_inpaint_mode_keeps_the_observed_rows():
-  m, params, state = _model((4, 4, 3), binarize='none', net='gated_pixelcnn',
+  m, params, state = tiny_model((4, 4, 3), binarize='none', net='gated_pixelcnn',
                             likelihood='categorical',
                             gated_pixelcnn=dict(features=6, head_features=6))
   x = jnp.asarray(np.random.default_rng(0).integers(0, 256, size=(3, 4, 4, 3)) / 127.5 - 1,
@@ -122,7 +111,7 @@ def test_masks_that_are_not_a_raster_prefix_are_rejected():
 
 
 def test_made_density_on_a_2d_toy_integrates_to_one():
-  m, params, state = _model((2,), kind='vector', binarize='none', net='made',
+  m, params, state = tiny_model((2,), kind='vector', binarize='none', net='made',
                             likelihood='gaussian_mixture', made=dict(hidden=(16,)))
   t = np.linspace(-8, 8, 321)
   grid = np.stack(np.meshgrid(t, t, indexing='ij'), -1).reshape(-1, 2)

@@ -20,6 +20,9 @@ from gdm.train.config import parse_run
                                           r"model.gated_pixelcnn.kernel_size\?"),
     (dict(untrained_vqvae=dict(num_code=4)), r"'model.untrained_vqvae.num_code'; did you "
                                              r"mean model.untrained_vqvae.num_codes\?"),
+    (dict(image_transformer=dict(local_2d=dict(query_row=2))),
+     r"'model.image_transformer.local_2d.query_row'; did you mean "
+     r"model.image_transformer.local_2d.query_rows\?"),
 ])
 def test_misspelled_keys_name_the_nearest_key(overrides, message):
   with pytest.raises(ValueError, match=message):
@@ -46,6 +49,15 @@ def test_misspelled_key_in_a_config_file_fails_at_parse():
     (dict(untrained_vqvae=dict(num_codes=0)), r'^model.untrained_vqvae.num_codes=0 must be'),
     (dict(vqvae_workdir='/tmp/vq', untrained_vqvae={}, likelihood='categorical'),
      r'model.vqvae_workdir=.* and model.untrained_vqvae exclude each other'),
+    (dict(image_transformer=dict(features=30)),
+     r'^model.image_transformer.features=30 must be a multiple of num_heads=4$'),
+    (dict(image_transformer=dict(attention='axial')),
+     r"unknown attention pattern 'axial' in model.image_transformer.attention"),
+    (dict(image_transformer=dict(fixed=dict(summary=0))),
+     r'^model.image_transformer.fixed.summary=0 must be >= 1$'),
+    (dict(sampler='fast'), r"unknown autoregressive sampler 'fast' in model.sampler"),
+    (dict(net='pixelcnn', likelihood='logistic_mixture'),
+     r"which only it and image_transformer can use; got net='pixelcnn'"),
     (dict(vqvae_workdir='/tmp/vq', net='made', likelihood='categorical'),
      r"model.net='made' with likelihood='categorical' cannot be a prior over VQ-VAE codes"),
 ])

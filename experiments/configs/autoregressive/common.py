@@ -14,7 +14,9 @@ SMOKE = dict(made=dict(hidden=(16,)), nade=dict(hidden=16),
              pixelcnn=dict(features=8, num_layers=1, first_kernel_size=3, head_features=8),
              gated_pixelcnn=dict(features=8, num_layers=1, kernel_size=3, first_kernel_size=3,
                                  head_features=8),
-             pixelcnn_pp=dict(features=8, num_resnet=1, levels=2), num_mixtures=2)
+             pixelcnn_pp=dict(features=8, num_resnet=1, levels=2),
+             image_transformer=dict(num_layers=2, features=8, num_heads=2, ff_features=16),
+             num_mixtures=2)
 
 
 def smoke(**overrides) -> dict:

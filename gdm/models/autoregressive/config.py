@@ -10,13 +10,17 @@ import dataclasses
 from gdm.data.config import DataConfig
 from gdm.data.source import DatasetInfo
 from gdm.models.autoregressive.heads import HEADS
+from gdm.models.autoregressive.transformer_config import TransformerConfig
 from gdm.models.vqvae.config import VQVAEConfig
 from gdm.nn.made import ORDERS
 from gdm.nn.mlp import ACTIVATIONS
 from gdm.utils.schema import FieldError, choice, require, section
 
-NETS = ('made', 'nade', 'pixelcnn', 'gated_pixelcnn', 'pixelcnn_pp')   # = their sections
+NETS = ('made', 'nade', 'pixelcnn', 'gated_pixelcnn', 'pixelcnn_pp',
+        'image_transformer')                                            # = their sections
 CODE_PRIOR_NETS = ('pixelcnn', 'gated_pixelcnn')
+PIXEL_WISE_NETS = ('pixelcnn_pp', 'image_transformer')   # can output whole-pixel mixtures
+SAMPLERS = ('cached', 'recompute')
 
 
 def _needs_images(net: str, info: DatasetInfo):
@@ -142,12 +146,19 @@ class AutoregressiveConfig:
                  'vqvae_config'):
       values.pop(name, None)        # keys of the nets it did not use
     return values
-  net: str = 'pixelcnn'        # made | nade | pixelcnn | gated_pixelcnn | pixelcnn_pp
+  net: str = 'pixelcnn'        # made | nade | pixelcnn | gated_pixelcnn | pixelcnn_pp |
+                               # image_transformer
   likelihood: str = 'bernoulli'  # bernoulli (binarized) | categorical (256-way) |
-                                 # logistic_mixture (pixelcnn_pp) | gaussian_mixture (toys)
+                                 # logistic_mixture (pixelcnn_pp, image_transformer) |
+                                 # gaussian_mixture (toys)
   num_mixtures: int = 10       # logistic_mixture / gaussian_mixture components
   conditional: bool = False    # one-hot class label conditions every layer (every net)
   inpaint_rows: int = 0        # --mode=inpaint: rows given; 0 = the top half
+  # Sampling and inpainting: 'cached' computes only what each new position needs (conv nets:
+  # the current row of every layer; the transformer: one token against a key/value cache;
+  # MADE / NADE have no cache and recompute), 'recompute' runs the whole net at every
+  # position. Both give the same samples for the same keys.
+  sampler: str = 'cached'
   vqvae_workdir: str = ''      # a trained experiments.vqvae run: the prior models its codes
   # With no workdir: the `model` section of a VQ-VAE built untrained (seeded by `seed`,
   # computing in train.compute_dtype) on this run's data; smoke tests only.
@@ -157,14 +168,19 @@ class AutoregressiveConfig:
   pixelcnn: PixelCNNConfig = PixelCNNConfig()
   gated_pixelcnn: GatedPixelCNNConfig = GatedPixelCNNConfig()
   pixelcnn_pp: PixelCNNPPConfig = PixelCNNPPConfig()
+  image_transformer: TransformerConfig = TransformerConfig()
 
   def __post_init__(self):
     choice(self.net, NETS, 'net', 'autoregressive net')
     choice(self.likelihood, HEADS, 'likelihood', 'autoregressive likelihood')
-    if (self.net == 'pixelcnn_pp') != (self.likelihood == 'logistic_mixture'):
+    choice(self.sampler, SAMPLERS, 'sampler', 'autoregressive sampler')
+    mixture = self.likelihood == 'logistic_mixture'
+    if (self.net == 'pixelcnn_pp' and not mixture) or (
+        mixture and self.net not in PIXEL_WISE_NETS):
       raise FieldError('net', f"{FieldError.PLACEHOLDER}='pixelcnn_pp' goes with likelihood="
-                       f"'logistic_mixture' (a pixel-wise mixture) and only with it; got "
-                       f"net={self.net!r}, likelihood={self.likelihood!r}")
+                       f"'logistic_mixture' (a pixel-wise mixture), which only it and "
+                       f"image_transformer can use; got net={self.net!r}, "
+                       f"likelihood={self.likelihood!r}")
     require(self.num_mixtures >= 1, 'num_mixtures', self.num_mixtures, 'must be >= 1')
     require(not (self.vqvae_workdir and self.untrained_vqvae is not None), 'vqvae_workdir',
             self.vqvae_workdir, 'and model.untrained_vqvae exclude each other: set one')

@@ -1,12 +1,14 @@
-"""Autoregressive models: NADE, MADE, PixelCNN, Gated PixelCNN, PixelCNN++ and a PixelCNN
-prior over the code maps of a trained VQ-VAE.
+"""Autoregressive models: NADE, MADE, PixelCNN, Gated PixelCNN, PixelCNN++, the Image
+Transformer and a PixelCNN prior over the code maps of a trained VQ-VAE.
 
-p(x) = prod_i p(x_i | x_<i) in raster order (rows, columns, then channels R < G < B), with
+p(x) = prod_i p(x_i | x_<i) in raster order (rows, columns, then channels R < G < B; 2-D local
+attention generates block by block), with
 exact likelihood: one player minimises the negative log-likelihood per example. Evaluation
 reports it in nats/example and bits/dim through gdm.metrics.bits_per_dim (discrete models:
 offset 0; binarized images give bits per binary dimension; 2-D toys with a Gaussian mixture
 per dimension report a density, no bpd). A VQ-VAE prior reports nats per code map and bits
-per code. Sampling and completion (modes.py) are compiled loops over positions (sampling.py).
+per code. Sampling and completion (modes.py) are compiled loops over positions (sampling.py)
+whose steps run the net's cache or the whole net (`model.sampler`, steppers.py).
 
 Every function here takes the `Autoregressive` that `build` makes once from the config; the
 package's `make` binds them into the trainer's `Model`.
@@ -21,7 +23,7 @@ import jax.numpy as jnp
 from gdm.data.source import DatasetInfo
 from gdm.metrics import bits_per_dim as likelihood
 from gdm.models.autoregressive import codes as codes_lib
-from gdm.models.autoregressive import heads, nets, sampling
+from gdm.models.autoregressive import heads, nets, sampling, steppers
 from gdm.models.autoregressive.config import AutoregressiveConfig, check
 from gdm.train.config import RunConfig
 
@@ -50,7 +52,8 @@ def build(run: RunConfig, info: DatasetInfo) -> Autoregressive:
     grid_shape = tuple(info.shape) if info.is_image else (1, info.shape[0], 1)
     head = heads.HEADS[m.likelihood](grid_shape[-1], m.num_mixtures)
   num_classes = info.num_classes if m.conditional else 0
-  net = nets.build(m, grid_shape, head.num_params, num_classes)
+  net = nets.build(m, grid_shape, head.num_params, num_classes, head.pixel_wise,
+                   head.vocabulary)
   offset = likelihood.pixel_offset(run.data.pixels, info, head.kind)
   return Autoregressive(m=m, info=info, grid_shape=grid_shape, head=head, net=net,
                         num_classes=num_classes, offset=offset, codes=codes)
@@ -87,6 +90,25 @@ def outputs(ar: Autoregressive, params, y, grid, train=False, key=None):
   """The net's outputs on `grid` given labels y; partial(outputs, ar, params, y) is the
   out_fn of sampling.py."""
   return ar.net.apply(params['model'], net_input(ar, grid), cond_of(ar, y), train, key)
+
+
+def recompute_stepper(ar: Autoregressive, params, y):
+  """Runs the whole net at every step (the reference)."""
+  return steppers.Recompute(functools.partial(outputs, ar, params, y), ar.net.order)
+
+
+def cached_stepper(ar: Autoregressive, params, y):
+  """The net's own cached stepper (its row or key/value cache; MADE and NADE recompute)."""
+  return ar.net.stepper(params['model'], cond_of(ar, y), functools.partial(net_input, ar),
+                        functools.partial(outputs, ar, params, y))
+
+
+STEPPERS = {'cached': cached_stepper, 'recompute': recompute_stepper}   # model.sampler
+
+
+def stepper(ar: Autoregressive, params, y):
+  """What sampling.complete runs at each step, as `model.sampler` says."""
+  return STEPPERS[ar.m.sampler](ar, params, y)
 
 
 def log_prob(ar: Autoregressive, params, grid, y, train=False, key=None):
@@ -126,8 +148,7 @@ def sample(ar: Autoregressive, params, model_state, key, num, reference):
   """num draws from scratch (class-conditional: the classes in turn), in data space."""
   del reference
   y = jnp.arange(num) % ar.num_classes if ar.num_classes else None
-  grid = sampling.sample(functools.partial(outputs, ar, params, y), ar.head, key,
-                         (num,) + ar.grid_shape)
+  grid = sampling.sample(stepper(ar, params, y), ar.head, key, (num,) + ar.grid_shape)
   return from_grid(ar, model_state, grid)
 
 

@@ -16,16 +16,19 @@ import math
 import jax
 import jax.numpy as jnp
 
+from gdm.nn.image_transformer import Vocabulary
 from gdm.objectives import decoder_likelihoods as lik
 from gdm.objectives import logistic_mixture
 
 
 class Head:
   """num_params: P per element (per pixel when pixel_wise); kind: what bits/dim reports
-  (gdm.metrics.bits_per_dim: 'discrete' or 'density')."""
+  (gdm.metrics.bits_per_dim: 'discrete' or 'density'); vocabulary: the values an element
+  takes, for nets that embed them (None: real-valued or pixel-wise)."""
   num_params: int
   pixel_wise = False
   kind = 'discrete'
+  vocabulary = None
 
   def log_prob(self, out, x):
     """out [..., P], x [...] (pixel-wise: [..., C]) -> [...] nats."""
@@ -43,6 +46,7 @@ class Head:
 @dataclasses.dataclass(frozen=True)
 class Bernoulli(Head):
   num_params = 1
+  vocabulary = Vocabulary(2, 0.0, 1.0)
 
   def log_prob(self, out, x):
     lik.check_binary(x)
@@ -79,6 +83,7 @@ class Categorical(Head):
 class EightBitCategorical(Categorical):
   """256 values of pixels scaled to [-1, 1] (value v at 2v/255 - 1)."""
   num_params = 256
+  vocabulary = Vocabulary(256, -1.0, 1.0)
 
   def to_index(self, x):
     return jnp.round((x.astype(jnp.float32) + 1) * 127.5).astype(jnp.int32)

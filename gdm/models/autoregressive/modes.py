@@ -28,9 +28,9 @@ def inpaint(ar: family.Autoregressive, params, model_state, batch, key):
   observed = (sampling.rows_observed(grid.shape, rows) if grid_shape[0] > 1 else
               np.broadcast_to(np.arange(grid_shape[1])[None, None, :, None]
                               < grid_shape[1] - 1, grid.shape))
-  lengths = sampling.prefix_lengths(observed, ar.head.pixel_wise)
-  filled = sampling.complete(functools.partial(family.outputs, ar, params, y), ar.head, key,
-                             grid * observed, lengths)
+  lengths = sampling.prefix_lengths(observed, ar.head.pixel_wise, ar.net.order)
+  filled = sampling.complete(family.stepper(ar, params, y), ar.head, key, grid * observed,
+                             lengths)
   if not info.is_image:
     return {'observed': x[:, :-1], 'completion': family.from_grid(ar, model_state, filled)}
   if ar.codes is None:   # the observed rows over a blank (0) rest
