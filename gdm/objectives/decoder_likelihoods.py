@@ -116,6 +116,96 @@ def discretized_logistic_mean(out: jax.Array, num_mixtures: int) -> jax.Array:
   return jnp.clip((jax.nn.softmax(logits, -1) * means).sum(-1), -1.0, 1.0)
 
 
+def to_grid(v):
+  """Nearest 8-bit value in [-1, 1]: the bin whose edges (half-way between values) hold v.
+  Clipped after rounding too: k * 2/255 - 1 is 1 + 1e-7 at k = 255 in float32, which the
+  likelihoods' range check would reject."""
+  k = jnp.round((jnp.clip(v, -1.0, 1.0) + 1) * 127.5)
+  return jnp.clip(k * (2 * HALF_BIN) - 1, -1.0, 1.0)
+
+
+def _normal(key, shape):
+  # Drawn flat: XLA:CPU compiles rank >= 3 random draws slowly.
+  return jax.random.normal(key, (math.prod(shape),)).reshape(shape)
+
+
+def logistic_noise(key, shape):
+  """Standard logistic draws (the inverse CDF of uniforms kept off 0 and 1)."""
+  u = jax.random.uniform(key, (math.prod(shape),), minval=1e-6, maxval=1 - 1e-6).reshape(shape)
+  return jnp.log(u) - jnp.log1p(-u)
+
+
+def bernoulli_sample(key, logits: jax.Array) -> jax.Array:
+  """x ~ Bernoulli(sigmoid(logits)), as floats in {0, 1}."""
+  u = jax.random.uniform(key, (logits.size,)).reshape(logits.shape)
+  return (u < jax.nn.sigmoid(logits.astype(jnp.float32))).astype(jnp.float32)
+
+
+def gaussian_sample(key, mean: jax.Array, log_std: jax.Array) -> jax.Array:
+  """x ~ N(mean, exp(log_std)^2) per dimension; log_std broadcasts against mean."""
+  mean = mean.astype(jnp.float32)
+  return mean + jnp.exp(jnp.asarray(log_std, jnp.float32)) * _normal(key, mean.shape)
+
+
+def discretized_logistic_sample(key, out: jax.Array, num_mixtures: int) -> jax.Array:
+  """Exact draws from `discretized_logistic_log_prob`: per subpixel a component, a logistic
+  around its mean, and the bin it falls in (the tails go to the outer bins, as the likelihood
+  gives them). out [B, H, W, C * 3K] -> 8-bit images [B, H, W, C] in [-1, 1]."""
+  logits, means, log_scales = split_mixture_params(out, num_mixtures)
+  k_mix, k_val = jax.random.split(key)
+  gumbel = -jnp.log(-jnp.log(jax.random.uniform(
+      k_mix, (logits.size,), minval=1e-12, maxval=1.0).reshape(logits.shape)))
+  comp = jnp.argmax(logits + gumbel, axis=-1)[..., None]
+  mu = jnp.take_along_axis(means, comp, -1)[..., 0]
+  scale = jnp.exp(jnp.take_along_axis(log_scales, comp, -1)[..., 0])
+  return to_grid(mu + scale * logistic_noise(k_val, mu.shape))
+
+
+class Bernoulli:
+  """The decoder p(x | logits) of binary data: what the VAE scores, draws and pictures."""
+
+  def log_prob(self, out, x):
+    return bernoulli_log_prob(out, x)
+
+  def sample(self, key, out):
+    return bernoulli_sample(key, out)
+
+  def mean(self, out):
+    return jax.nn.sigmoid(out.astype(jnp.float32))
+
+
+class Gaussian:
+  """N(out, exp(log_std)^2): log_std fixed, one learned scalar or one per dimension."""
+
+  def __init__(self, log_std):
+    self.log_std = log_std
+
+  def log_prob(self, out, x):
+    return gaussian_log_prob(out, self.log_std, x)
+
+  def sample(self, key, out):
+    return gaussian_sample(key, out, self.log_std)
+
+  def mean(self, out):
+    return out.astype(jnp.float32)
+
+
+class DiscretizedLogistic:
+  """A mixture of num_mixtures discretized logistics per subpixel of an 8-bit image."""
+
+  def __init__(self, num_mixtures: int):
+    self.num_mixtures = num_mixtures
+
+  def log_prob(self, out, x):
+    return discretized_logistic_log_prob(out, x, self.num_mixtures)
+
+  def sample(self, key, out):
+    return discretized_logistic_sample(key, out, self.num_mixtures)
+
+  def mean(self, out):
+    return discretized_logistic_mean(out, self.num_mixtures)
+
+
 def _log_normal_bin_mass(lo, hi):
   """log(Phi(hi) - Phi(lo)) for finite standardised edges lo < hi, exact in float32 however
   far the bin lies in a tail. The bin is first reflected so that it does not lie mostly above

@@ -64,6 +64,9 @@ class EvalConfig:
 class SampleConfig:
   num_samples: int = 64
   temperature: float = 1.0      # scales the prior's std where a family samples from a prior
+  # Families whose samples are draws of a decoder distribution p(x | z) (the VAE): return
+  # its mean E[x | z] instead. Others ignore it (README: what --mode=sample returns).
+  decoder_mean: bool = False
 
   def __post_init__(self):
     require(self.num_samples >= 1, 'num_samples', self.num_samples, 'must be >= 1')

@@ -88,13 +88,16 @@ class Evaluator:
     return images.make_grid(x.reshape((-1,) + x.shape[-3:]), ncol=cols)
 
   def pictures(self, state) -> dict[str, np.ndarray]:
-    """Reconstruction-style grids from `model.visualize` plus a grid of samples."""
+    """Reconstruction-style grids from `model.visualize` plus a grid of samples (unless
+    visualize shows samples its own way: the VAE's image grids are decoder means)."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 1)
     out = jax.device_get(self._visualize(state.ema_params, state.model_state,
                                          self._reference(), key))
     pictures = {name: self.to_image(v, v.shape[1] if v.ndim == 5 else None)
                 for name, v in out.items()}
-    pictures['samples'] = self.to_image(self.sample(state, self.exp.config.sample.num_samples))
+    if 'samples' not in pictures:
+      pictures['samples'] = self.to_image(self.sample(state,
+                                                      self.exp.config.sample.num_samples))
     return pictures
 
   def write_mode(self, state, name: str) -> str:
