@@ -23,6 +23,15 @@ def gaussian_stats(features) -> tuple[np.ndarray, np.ndarray]:
   return f.mean(0), np.cov(f, rowvar=False)
 
 
+def moment_errors(samples, mean, cov) -> dict[str, float]:
+  """How far samples [N, D] are from a known mean and covariance: the largest absolute error
+  of the mean, and of the (unbiased) covariance relative to the largest |cov| entry."""
+  mu, sigma = gaussian_stats(samples)
+  cov = np.asarray(cov, np.float64)
+  return {'mean_error': float(np.abs(mu - np.asarray(mean, np.float64)).max()),
+          'cov_error': float(np.abs(np.atleast_2d(sigma) - cov).max() / np.abs(cov).max())}
+
+
 def _sqrt_psd(m: np.ndarray) -> np.ndarray:
   w, v = np.linalg.eigh((m + m.T) / 2)
   return (v * np.sqrt(np.clip(w, 0, None))) @ v.T

@@ -173,3 +173,10 @@ def test_streaming_stats_equal_all_at_once():
   np.testing.assert_allclose(sigma, want_sigma, rtol=1e-9, atol=1e-12)
   with pytest.raises(ValueError, match='dimension 6'):
     stats.update(np.zeros((2, 5)))
+
+
+def test_moment_errors_of_known_samples():
+  # Two points: mean (1, -2), unbiased covariance [[2, 4], [4, 8]].
+  x = np.array([[0.0, -4.0], [2.0, 0.0]])
+  got = dist.moment_errors(x, mean=[0.5, -2.0], cov=[[2.0, 1.0], [1.0, 4.0]])
+  assert got == pytest.approx({'mean_error': 0.5, 'cov_error': 4.0 / 4.0})
