@@ -8,8 +8,10 @@
 The decoder p(x_0 | x_1) is the discretized Gaussian of Ho et al. (section 3.3) for 8-bit
 images in [-1, 1]: the Gaussian mass of each pixel's bin [x - 1/255, x + 1/255], the outer
 bins taking the tails, so the bound is on the probability of the 8-bit image (bits/dim with
-gdm.metrics.bits_per_dim's 'discrete' kind). For other data the decoder is the Gaussian density
-('density' kind). Timestep indices are 0-based (index 0 is the paper's t = 1).
+gdm.metrics.bits_per_dim's 'discrete' kind). It is exact in log space by default; the
+published convention (tanh CDF, probabilities floored at 1e-12) is `convention='paper'`.
+For other data the decoder is the Gaussian density ('density' kind). Timestep indices are
+0-based (index 0 is the paper's t = 1).
 """
 import math
 
@@ -17,7 +19,7 @@ import jax
 import jax.numpy as jnp
 
 from gdm.diffusion import schedules
-from gdm.objectives.decoder_likelihoods import HALF_BIN, check_eight_bit
+from gdm.objectives.decoder_likelihoods import discretized_gaussian_log_prob
 
 
 def _sum_flat(x):
@@ -28,25 +30,6 @@ def normal_kl(mean1, log_var1, mean2, log_var2) -> jax.Array:
   """KL(N(mean1, e^log_var1) || N(mean2, e^log_var2)) elementwise."""
   return 0.5 * (log_var2 - log_var1 + jnp.exp(log_var1 - log_var2)
                 + (mean1 - mean2) ** 2 * jnp.exp(-log_var2) - 1.0)
-
-
-def _std_normal_cdf(x):
-  return 0.5 * (1.0 + jax.lax.erf(x / math.sqrt(2.0)))
-
-
-def discretized_gaussian_log_prob(x, mean, log_var) -> jax.Array:
-  """log P(bin of x) per example for 8-bit images x in [-1, 1] under N(mean, e^log_var)."""
-  check_eight_bit(x)
-  x = x.astype(jnp.float32)
-  inv_std = jnp.exp(-0.5 * log_var)
-  upper = _std_normal_cdf((x - mean + HALF_BIN) * inv_std)
-  lower = _std_normal_cdf((x - mean - HALF_BIN) * inv_std)
-  tiny = 1e-12
-  log_mass = jnp.where(
-      x < -1 + HALF_BIN, jnp.log(jnp.maximum(upper, tiny)),
-      jnp.where(x > 1 - HALF_BIN, jnp.log(jnp.maximum(1.0 - lower, tiny)),
-                jnp.log(jnp.maximum(upper - lower, tiny))))
-  return _sum_flat(log_mass)
 
 
 def gaussian_log_prob(x, mean, log_var) -> jax.Array:
@@ -61,13 +44,20 @@ def prior_kl(s: schedules.Schedule, x0: jax.Array) -> jax.Array:
   return _sum_flat(normal_kl(a * x0, jnp.log(sigma ** 2), 0.0, 0.0))
 
 
+def decoder_log_prob(x0, mean, log_var, discrete: bool, convention: str) -> jax.Array:
+  """log p(x_0 | x_1) per example: the discretized Gaussian in `convention` (see
+  decoder_likelihoods.GAUSSIAN_BINS) for 8-bit images, else the Gaussian density."""
+  if discrete:
+    return discretized_gaussian_log_prob(x0, mean, log_var, convention)
+  return gaussian_log_prob(x0, mean, log_var)
+
+
 def timestep_term(s: schedules.Schedule, x0, xt, t, model_mean, model_log_var,
-                  discrete: bool) -> jax.Array:
+                  discrete: bool, convention: str = 'exact') -> jax.Array:
   """L_{t-1} for t > 0 and L_0 for t = 0, per example (t [B] int)."""
   mean, _, log_var = schedules.posterior(s, x0, xt, t)
   kl = _sum_flat(normal_kl(mean, log_var, model_mean, model_log_var))
-  decoder = (discretized_gaussian_log_prob if discrete else gaussian_log_prob)
-  nll = -decoder(x0, model_mean, model_log_var)
+  nll = -decoder_log_prob(x0, model_mean, model_log_var, discrete, convention)
   return jnp.where(t == 0, nll, kl)
 
 
@@ -77,7 +67,7 @@ def reverse_mean(s: schedules.Schedule, x0_hat, xt, t) -> jax.Array:
 
 
 def full_bound(key: jax.Array, s: schedules.Schedule, x0: jax.Array, reverse_fn,
-               discrete: bool) -> jax.Array:
+               discrete: bool, convention: str = 'exact') -> jax.Array:
   """The whole bound per example, every t in one lax.scan (one x_t draw per t).
   reverse_fn(x_t, t) -> (mean, log_var) of p(x_{t-1} | x_t)."""
 
@@ -86,7 +76,7 @@ def full_bound(key: jax.Array, s: schedules.Schedule, x0: jax.Array, reverse_fn,
     tb = jnp.full((x0.shape[0],), t)
     xt = schedules.q_sample(s, x0, tb, noise)
     mean, log_var = reverse_fn(xt, tb)
-    return total + timestep_term(s, x0, xt, tb, mean, log_var, discrete), None
+    return total + timestep_term(s, x0, xt, tb, mean, log_var, discrete, convention), None
 
   total, _ = jax.lax.scan(body, prior_kl(s, x0), jnp.arange(s.num_timesteps))
   return total

@@ -23,6 +23,15 @@ def gaussian_stats(features) -> tuple[np.ndarray, np.ndarray]:
   return f.mean(0), np.cov(f, rowvar=False)
 
 
+def moment_errors(samples, mean, cov) -> dict[str, float]:
+  """How far samples [N, D] are from a known mean and covariance: the largest absolute error
+  of the mean, and of the (unbiased) covariance relative to the largest |cov| entry."""
+  mu, sigma = gaussian_stats(samples)
+  cov = np.asarray(cov, np.float64)
+  return {'mean_error': float(np.abs(mu - np.asarray(mean, np.float64)).max()),
+          'cov_error': float(np.abs(np.atleast_2d(sigma) - cov).max() / np.abs(cov).max())}
+
+
 def _sqrt_psd(m: np.ndarray) -> np.ndarray:
   w, v = np.linalg.eigh((m + m.T) / 2)
   return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
@@ -78,8 +87,10 @@ def kernel_inception_distance(feats1, feats2, num_subsets: int = 100,
 
 
 def inception_score(logits, splits: int = 10) -> tuple[float, float]:
-  """Mean and std over `splits` equal parts of exp(E_x KL(p(y|x) || p(y))) (Salimans et
-  al., 2016), from classifier logits [N, num_classes]."""
+  """Mean and std over `splits` parts of exp(E_x KL(p(y|x) || p(y))) (Salimans et al.,
+  2016), from classifier logits [N, num_classes]. Part i holds examples
+  [i N // splits, (i + 1) N // splits), the boundaries of the original IS code and
+  torch-fidelity (np.array_split's differ when splits does not divide N)."""
   z = _features(logits, 'logits')
   if not 1 <= splits <= len(z):
     raise ValueError(f'inception_score with splits={splits} needs 1 <= splits <= the number '
@@ -87,7 +98,9 @@ def inception_score(logits, splits: int = 10) -> tuple[float, float]:
   z = z - z.max(1, keepdims=True)
   log_p = z - np.log(np.exp(z).sum(1, keepdims=True))
   scores = []
-  for part in np.array_split(log_p, splits):
+  n = len(log_p)
+  for i in range(splits):
+    part = log_p[i * n // splits:(i + 1) * n // splits]
     log_marginal = np.log(np.exp(part).mean(0))
     kl = (np.exp(part) * (part - log_marginal)).sum(1).mean()
     scores.append(np.exp(kl))

@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from gdm.objectives.decoder_likelihoods import HALF_BIN, _concrete, _log_bin_mass
+from gdm.objectives.decoder_likelihoods import _concrete, _log_bin_mass, logistic_noise, to_grid
 
 LOG_SCALE_FLOOR = -7.0
 
@@ -80,11 +80,6 @@ def log_prob(out: jax.Array, x: jax.Array, num_mixtures: int) -> jax.Array:
   return per_pixel.reshape(per_pixel.shape[0], -1).sum(1)
 
 
-def to_grid(v):
-  """Nearest 8-bit value in [-1, 1]: the bin whose edges (half-way between values) hold v."""
-  return jnp.round((jnp.clip(v, -1.0, 1.0) + 1) / (2 * HALF_BIN)) * (2 * HALF_BIN) - 1
-
-
 def sample_pixel(key, out: jax.Array, channels: int, num_mixtures: int) -> jax.Array:
   """Exact draws from `pixel_log_prob`: out [..., P] -> pixels [..., C] on the 8-bit grid.
   Pick a component, then channel by channel draw a logistic around the conditioned mean and
@@ -95,8 +90,7 @@ def sample_pixel(key, out: jax.Array, channels: int, num_mixtures: int) -> jax.A
   pick = lambda a: jnp.take_along_axis(a, jnp.broadcast_to(comp, a.shape[:-1] + (1,)),
                                        -1)[..., 0]
   mu, log_s, alpha = pick(means), pick(log_scales), pick(coeffs)
-  u = jax.random.uniform(k_val, mu.shape, minval=1e-6, maxval=1 - 1e-6)
-  noise = jnp.exp(log_s) * (jnp.log(u) - jnp.log1p(-u))
+  noise = jnp.exp(log_s) * logistic_noise(k_val, mu.shape)
   x = []
   for ch in range(channels):
     m = mu[..., ch]

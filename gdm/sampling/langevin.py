@@ -6,34 +6,13 @@ With noise_scale = sqrt(2 * step_size) and no clipping this is the unadjusted La
 algorithm, whose chain targets exp(-E) up to an O(step_size) discretisation bias; EBM
 training decouples the two (Du & Mordatch, 2019 use a large step and small noise), which
 samples a sharpened density. Clipping bounds each example's gradient norm, so that one
-steep region cannot throw a chain out of the data range. `SGLDConfig` is the checked
-config section of these settings; `sgld` itself takes plain values.
+steep region cannot throw a chain out of the data range. `sgld` takes plain values;
+gdm.sampling.chains names the settings (Langevin, decoupled, MALA) and checks them.
 """
 from typing import Callable
 
 import jax
 import jax.numpy as jnp
-
-from gdm.utils.schema import require, section
-
-
-@section
-class SGLDConfig:
-  """Settings of one family of SGLD chains (the EBM's `model.sgld`); the checks name the
-  field, the schema adds where the section sits."""
-  steps: int = 20               # SGLD steps per chain
-  step_size: float = 0.01       # x <- x - step_size * grad E + noise_scale * N(0, I)
-  noise_scale: float = 0.1
-  grad_clip: float = 0.0        # max L2 norm of each example's energy gradient; 0 = off
-  unroll: int = 1               # unroll of the loop; on XLA:CPU conv energies ran ~5x
-                                # faster fully unrolled (= steps), compiling longer
-
-  def __post_init__(self):
-    require(self.step_size > 0, 'step_size', self.step_size, 'must be > 0')
-    require(self.noise_scale > 0, 'noise_scale', self.noise_scale, 'must be > 0')
-    require(self.steps >= 1, 'steps', self.steps, 'must be >= 1')
-    require(self.grad_clip >= 0, 'grad_clip', self.grad_clip, 'must be >= 0 (0 = no clipping)')
-    require(self.unroll >= 1, 'unroll', self.unroll, 'must be >= 1')
 
 
 def clip_per_example(g: jax.Array, max_norm: float) -> jax.Array:

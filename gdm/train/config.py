@@ -84,6 +84,9 @@ class SampleConfig:
   # Image grids (PNG and TensorBoard) are upscaled, nearest neighbour, until their short side
   # has at least this many pixels; 0 = 1:1. The .npz files keep the original resolution.
   grid_min_side: int = 256
+  # Families whose samples are draws of a decoder distribution p(x | z) (the VAE): return
+  # its mean E[x | z] instead. Others ignore it (README: what --mode=sample returns).
+  decoder_mean: bool = False
 
   def __post_init__(self):
     require(self.num_samples >= 1, 'num_samples', self.num_samples, 'must be >= 1')

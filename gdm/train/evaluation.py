@@ -89,7 +89,7 @@ class Evaluator:
 
   def pictures(self, state) -> dict[str, np.ndarray]:
     """Reconstruction-style grids from `model.visualize` plus a grid of samples (unless the
-    family draws its own, e.g. a conditional GAN's class grid)."""
+    family draws its own: a conditional GAN's class grid, the VAE's decoder means)."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 1)
     out = jax.device_get(self._visualize(state.ema_params, state.model_state,
                                          self._reference(), key))

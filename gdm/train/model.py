@@ -25,7 +25,8 @@ class Model:
   # sample(params, model_state, key, num, reference_batch) -> samples in data space.
   sample: Callable[[dict, Pytree, jax.Array, int, dict], jax.Array]
   # visualize(params, model_state, batch, key) -> {name: array}: images as
-  # [rows, cols, H, W, C] grids in data space, vectors as [N, D] point clouds.
+  # [rows, cols, H, W, C] grids in data space, vectors as [N, D] point clouds. The trainer
+  # adds a 'samples' grid of `sample`'s output unless visualize returns one.
   visualize: Callable[[dict, Pytree, dict, jax.Array], dict[str, jax.Array]]
   # Extra launcher modes (`--mode=NAME`), e.g. interpolate or impute:
   # mode(params, model_state, batch, key) -> {name: array}. The launcher runs it on a

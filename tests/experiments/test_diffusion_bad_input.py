@@ -33,6 +33,11 @@ MNIST = DatasetInfo('mnist', (28, 28, 1), 'image', num_classes=10)
     (dict(ddpm=dict(variance='learned_range')), TOY,
      "model.ddpm.variance='learned_range' is trained only by"),
     (dict(ddpm=dict(loss='elbo')), TOY, "unknown DDPM loss 'elbo'"),
+    (dict(ddpm=dict(decoder='clamped')), TOY, "unknown discretized decoder convention "
+                                              "'clamped' in model.ddpm.decoder; choose one of: "
+                                              'exact, paper'),
+    (dict(ddpm=dict(decoder='paper')), TOY, "model.ddpm.decoder='paper' is a convention of the "
+                                            'discretized decoder of 8-bit images'),
     (dict(inpaint_mask='center'), TOY, "model.inpaint_mask='center' is for images"),
     (dict(inpaint_mask='diagonal'), TOY, "unknown inpainting mask 'diagonal'"),
     (dict(net='unet'), TOY, "model.net='unet' needs square images"),

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 import scipy.linalg
+import scipy.special
 
 from gdm.metrics import distribution as dist
 
@@ -86,6 +87,31 @@ def test_inception_score_known_values():
   np.testing.assert_allclose(got, (np.mean(want), np.std(want)), rtol=1e-10)
 
 
+def reference_inception_score(logits, splits):
+  """The original IS code (Salimans et al.'s inception_score.py, as torch-fidelity): softmax
+  probabilities, part i = rows [i N // splits, (i + 1) N // splits), float64."""
+  preds = scipy.special.softmax(np.asarray(logits, np.float64), axis=1)
+  n, scores = preds.shape[0], []
+  for i in range(splits):
+    part = preds[(i * n // splits):((i + 1) * n // splits), :]
+    kl = part * (np.log(part) - np.log(np.expand_dims(np.mean(part, 0), 0)))
+    scores.append(np.exp(np.mean(np.sum(kl, 1))))
+  return np.mean(scores), np.std(scores)
+
+
+def test_inception_score_splits_use_the_reference_boundaries():
+  # 5003 = 10 * 500 + 3: np.array_split would give the first three parts 501 rows, the
+  # reference gives rows 500, 1000 (not 501, 1002), ... and parts of 500 or 501 spread out.
+  rng = np.random.default_rng(6)
+  logits = 3 * rng.normal(size=(5003, 10)) * rng.uniform(0.2, 2, size=(5003, 1))
+  want = reference_inception_score(logits, 10)
+  np.testing.assert_allclose(dist.inception_score(logits, splits=10), want, rtol=1e-10)
+  # The boundaries matter at this N (array_split's std is measurably different).
+  parts = np.array_split(scipy.special.softmax(logits, axis=1), 10)
+  other = [np.exp(np.mean(np.sum(q * np.log(q / q.mean(0)), 1))) for q in parts]
+  assert abs(np.std(other) / want[1] - 1) > 1e-3
+
+
 def brute_precision_recall(real, fake, k):
   def radii(x):
     d = np.linalg.norm(x[:, None] - x[None], axis=-1)
@@ -147,3 +173,10 @@ def test_streaming_stats_equal_all_at_once():
   np.testing.assert_allclose(sigma, want_sigma, rtol=1e-9, atol=1e-12)
   with pytest.raises(ValueError, match='dimension 6'):
     stats.update(np.zeros((2, 5)))
+
+
+def test_moment_errors_of_known_samples():
+  # Two points: mean (1, -2), unbiased covariance [[2, 4], [4, 8]].
+  x = np.array([[0.0, -4.0], [2.0, 0.0]])
+  got = dist.moment_errors(x, mean=[0.5, -2.0], cov=[[2.0, 1.0], [1.0, 4.0]])
+  assert got == pytest.approx({'mean_error': 0.5, 'cov_error': 4.0 / 4.0})

@@ -73,6 +73,28 @@ def test_ssim_matches_scikit_image(shape, max_val):
   np.testing.assert_allclose(image.ssim(a, a, max_val), 1.0, rtol=1e-6)
 
 
+@pytest.mark.parametrize('offset, amp, max_val', [(0.5, 0.01, 1.0), (0.9, 0.003, 1.0),
+                                                  (200.0, 1.0, 255.0)])
+def test_ssim_of_smooth_images_in_float32_matches_float64(offset, amp, max_val):
+  """Small variations on a large level: E[x^2] - mu^2 in float32 was off by up to 3e-5
+  here; summing deviations from the window means agrees to float32 rounding."""
+  from scipy.ndimage import gaussian_filter
+  from skimage.metrics import structural_similarity
+  rng = np.random.default_rng(1)
+
+  def smooth(shape):
+    x = gaussian_filter(rng.normal(size=shape), sigma=(0, 3, 3, 0))
+    return x / x.std()
+
+  a = (offset + amp * smooth((6, 16, 16, 3))).astype(np.float32)
+  b = (a + 0.3 * amp * smooth(a.shape)).astype(np.float32)
+  got = np.asarray(image.ssim(a, b, max_val))
+  want = [structural_similarity(a[i].astype(np.float64), b[i].astype(np.float64),
+                                gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+                                data_range=max_val, channel_axis=-1) for i in range(len(a))]
+  np.testing.assert_allclose(got, want, rtol=0, atol=1.5e-6)
+
+
 def test_ssim_rejects_images_smaller_than_the_window():
   with pytest.raises(ValueError, match='at least 11x11 pixels .* got 8x8'):
     image.ssim(np.zeros((1, 8, 8, 1)), np.zeros((1, 8, 8, 1)), 1.0)

@@ -114,6 +114,7 @@ def test_sample_temperature_scales_the_prior():
   batch = digits_batch()
   c = digits_config()
   c.sample.temperature = 1e-6
+  c.sample.decoder_mean = True      # E[x | z]: Bernoulli probabilities, not draws
   model, params, ms = setup(c, DIGITS, batch)
   s = jax.jit(model.sample, static_argnums=3)(params, ms, KEY, 3, batch)
   net = VAENet('mlp', (16,), (), 4, (8, 8, 1), 1)

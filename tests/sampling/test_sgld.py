@@ -4,7 +4,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from gdm.sampling.langevin import SGLDConfig, clip_per_example, sgld
+from gdm.sampling.chains import SGLDConfig
+from gdm.sampling.langevin import clip_per_example, sgld
 from gdm.utils.schema import parse
 
 KEY = jax.random.key(0, impl='rbg')

@@ -17,6 +17,7 @@ from gdm.diffusion.processes.common import ProcessData, denoised_at
 from gdm.diffusion.samplers.discrete import ddpm_ancestral
 from gdm.objectives import importance_sampling as imp
 from gdm.objectives import score_matching as sm
+from gdm.objectives.decoder_likelihoods import GAUSSIAN_BINS
 from gdm.utils.schema import choice, require, section
 
 LOSSES = ('simple', 'hybrid', 'vlb')
@@ -32,6 +33,9 @@ class DDPMSettings:
   loss: str = 'simple'          # simple (L_simple) | hybrid (+ bound, iDDPM) | vlb
   variance: str = 'fixed_large'  # fixed_large | fixed_small | learned_range
   importance_sampling: bool = False   # t ~ p(t) for the bound (hybrid / vlb)
+  # L_0 on 8-bit images: exact (log space) | paper (improved-diffusion's tanh CDF with
+  # probabilities floored at 1e-12, for comparing with published bits/dim)
+  decoder: str = 'exact'
 
   def __post_init__(self):
     choice(self.schedule, schedules.SCHEDULES, 'schedule', 'beta schedule')
@@ -45,6 +49,7 @@ class DDPMSettings:
             self.variance, "is trained only by the bound: use model.ddpm.loss='hybrid' or 'vlb'")
     require(not (self.importance_sampling and self.loss == 'simple'), 'importance_sampling',
             True, "samples t for the bound: use model.ddpm.loss='hybrid' or 'vlb'")
+    choice(self.decoder, GAUSSIAN_BINS, 'decoder', 'discretized decoder convention')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,6 +61,10 @@ class DDPM:
 
   @classmethod
   def build(cls, settings: DDPMSettings, data: ProcessData) -> 'DDPM':
+    if settings.decoder != 'exact' and not data.discrete:
+      raise ValueError(f'model.ddpm.decoder={settings.decoder!r} is a convention of the '
+                       'discretized decoder of 8-bit images in [-1, 1]; on this data L_0 is a '
+                       "Gaussian density (leave model.ddpm.decoder='exact')")
     return cls(settings, data, schedules.make_schedule(
         settings.schedule, settings.num_timesteps, settings.beta_start, settings.beta_end))
 
@@ -98,7 +107,7 @@ class DDPM:
       x0_hat = jax.lax.stop_gradient(x0_hat)
     log_var = schedules.reverse_log_variance(s, t, xt, self.s.variance, v)
     term = bound.timestep_term(s, x0, xt, t, bound.reverse_mean(s, x0_hat, xt, t), log_var,
-                               self.data.discrete)
+                               self.data.discrete, self.s.decoder)
     return simple, term / math.prod(self.data.shape)
 
   def loss(self, net_fn, x0, noise, key, state, train: bool):
@@ -145,7 +154,7 @@ class DDPM:
   def nll(self, key, out_fn, x0):
     """The full variational bound per example, in nats."""
     return bound.full_bound(key, self.schedule, x0, functools.partial(self.reverse, out_fn),
-                            self.data.discrete)
+                            self.data.discrete, self.s.decoder)
 
   def mean_output(self, net_fn, xt, tin):
     return self.split(net_fn(xt, tin))[0]

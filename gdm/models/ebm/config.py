@@ -1,15 +1,16 @@
 """The EBM's `model` section (EBMConfig), and the checks that need the dataset and batch sizes.
 
 The energy network is a variant (`net`) with its own sub-section (`mlp`, `resnet`); the
-chains have one sub-section per use: `sgld` (the training negatives' Langevin settings, which
-samples and restorations share), `buffer` (persistent chains; size 0 = short-run chains from
-noise every step), `sampling` (samples) and `restore` (the denoise / inpaint modes).
+chains have one sub-section per use: `sgld` (the training negatives' chain: its kind,
+Langevin by default, and its step size, which samples share and restorations use), `buffer`
+(persistent chains; size 0 = short-run chains from noise every step), `sampling` (samples)
+and `restore` (the denoise / inpaint modes).
 """
 from typing import ClassVar
 
 from gdm.data.source import DatasetInfo
 from gdm.nn.mlp import ACTIVATIONS
-from gdm.sampling.langevin import SGLDConfig
+from gdm.sampling.chains import SGLDConfig
 from gdm.train.config import RunConfig
 from gdm.utils.schema import choice, require, section
 

@@ -1,8 +1,8 @@
 """Energy-based models trained by contrastive divergence with SGLD negatives.
 
-One player lowers the energy of data and raises that of negatives drawn by stochastic
-gradient Langevin dynamics from the current energy (gdm.objectives.contrastive,
-gdm.sampling.langevin). Chains either persist in a replay buffer kept in model_state
+One player lowers the energy of data and raises that of negatives drawn by MCMC on the
+current energy (gdm.objectives.contrastive; gdm.sampling.chains: Langevin dynamics by
+default, MALA, or IGEBM's step and noise set apart, `model.sgld.kind`). Chains either persist in a replay buffer kept in model_state
 (Du & Mordatch, 2019: each step restarts a share `buffer.reinit_share` of them from uniform
 noise) or, with model.buffer.size=0, start from uniform noise every step (short-run
 non-persistent MCMC, Nijkamp et al., 2019). The energy is an MLP for vectors or a spectrally
@@ -11,8 +11,8 @@ E(x, y) = f(x)[y], whose class-free energy is E(x) = -logsumexp_y(-f(x)[y]).
 
 Evaluation reports per example the CD loss term with negatives drawn as in training (the
 buffer is read, not written), the energy gap, and the energies of data, negatives and
-uniform noise. Sampling runs `sampling.steps` of SGLD from uniform noise (or picks buffer
-entries, `sampling.init='buffer'`, as the paper's samples).
+uniform noise. Sampling runs `sampling.steps` of the same chain from uniform noise (or picks
+buffer entries, `sampling.init='buffer'`, as the paper's samples).
 
 Every function here takes the `EBM` that `build` makes once from the config; the package's
 `make` binds them into the trainer's `Model`.
@@ -29,6 +29,7 @@ from gdm.models.ebm.config import EBMConfig, check
 from gdm.models.ebm.nets import build_net
 from gdm.objectives.contrastive import contrastive_divergence
 from gdm.sampling import replay_buffer as rb
+from gdm.sampling import chains
 from gdm.sampling.langevin import sgld
 from gdm.train.config import RunConfig
 
@@ -99,10 +100,19 @@ def energy(ebm: EBM, p, model_state, x, y=None):
   return pick_energy(ebm, outputs(ebm, p, model_state, x)[0], y)
 
 
-def chain(ebm: EBM, p, model_state, x0, y, key, num_steps, noise_scale, update=None):
-  """SGLD from x0 under the (frozen) params p; the result carries no gradient."""
+def chain(ebm: EBM, p, model_state, x0, y, key, num_steps):
+  """`num_steps` of model.sgld's chain from x0 under the (frozen) params p; the result
+  carries no gradient."""
   p = jax.lax.stop_gradient(p)
-  s = ebm.m.sgld
+  x = chains.run(ebm.m.sgld, lambda v: energy(ebm, p, model_state, v, y), x0, key, num_steps,
+                 ebm.bounds)
+  return jax.lax.stop_gradient(x)
+
+
+def descend(ebm: EBM, p, model_state, x0, y, key, num_steps, noise_scale, update=None):
+  """Energy descent from x0 (SGLD with model.sgld.step_size and the given noise; update:
+  the entries that move), for restoring corrupted data rather than sampling."""
+  p, s = jax.lax.stop_gradient(p), ebm.m.sgld
   x = sgld(lambda v: energy(ebm, p, model_state, v, y), x0, key, step_size=s.step_size,
            noise_scale=noise_scale, num_steps=num_steps, grad_clip=s.grad_clip,
            bounds=ebm.bounds, update=update, unroll=s.unroll)
@@ -121,7 +131,7 @@ def negatives(ebm: EBM, p, model_state, batch, key):
     restarted = fresh.astype(jnp.float32).mean()
   else:
     x0, y0, restarted = rb.uniform_noise(k_start, x.shape, ebm.low, ebm.high), y, jnp.ones(())
-  x_neg = chain(ebm, p, model_state, x0, y0, k_run, ebm.m.sgld.steps, ebm.m.sgld.noise_scale)
+  x_neg = chain(ebm, p, model_state, x0, y0, k_run, ebm.m.sgld.steps)
   if 'buffer' in model_state:
     model_state = {**model_state, 'buffer': rb.write(model_state['buffer'], slots, x_neg, y0)}
   return x_neg, y0, model_state, restarted
@@ -167,10 +177,11 @@ def evaluate(ebm: EBM, params, model_state, batch, key):
 
 
 def generate(ebm: EBM, p, model_state, key, num, y=None):
-  """`num` samples by `sample_steps` of SGLD from uniform noise (labels y if conditional)."""
+  """`num` samples by `sample_steps` of model.sgld's chain from uniform noise (labels y if
+  conditional)."""
   k_start, k_run = jax.random.split(key)
   x0 = rb.uniform_noise(k_start, (num,) + tuple(ebm.info.shape), ebm.low, ebm.high)
-  return chain(ebm, p, model_state, x0, y, k_run, ebm.sample_steps, ebm.m.sgld.noise_scale)
+  return chain(ebm, p, model_state, x0, y, k_run, ebm.sample_steps)
 
 
 def sample(ebm: EBM, params, model_state, key, num, reference):

@@ -41,7 +41,8 @@ def head(ebm, batch):
 def restore(ebm, params, model_state, x0, y, key, update=None):
   """Energy descent from x0 with the restore settings (update: the entries that move)."""
   r = ebm.m.restore
-  return family.chain(ebm, params['model'], model_state, x0, y, key, r.steps, r.noise, update)
+  return family.descend(ebm, params['model'], model_state, x0, y, key, r.steps, r.noise,
+                        update)
 
 
 def denoise(ebm, params, model_state, batch, key):

@@ -47,6 +47,8 @@ class VAE:
   num_classes: int                  # > 0: conditional on the label
   offset: float | None              # bpd_offset
   temperature: float                # sample.temperature: scales the prior's std
+  decoder_mean: bool                # sample.decoder_mean: samples are E[x | z], not draws
+  grid_samples: int                 # sample.num_samples: the training sample grid's size
   objective: Callable               # objective(Latents) -> (loss, metrics): the variant's
   num_samples: int                  # latent samples the objective asks for (0 = one, [B, D])
 
@@ -59,7 +61,8 @@ def build(run: RunConfig, info: DatasetInfo) -> VAE:
   return VAE(m=m, info=info, net=build_net(m, info, jnp.dtype(run.train.compute_dtype)),
              num_classes=info.num_classes if m.conditional else 0,
              offset=bpd_offset(m.decoder, run.data.pixels, info),
-             temperature=run.sample.temperature,
+             temperature=run.sample.temperature, decoder_mean=run.sample.decoder_mean,
+             grid_samples=run.sample.num_samples,
              objective=functools.partial(variant.loss, cfg, context(run, info)),
              num_samples=variant.num_samples(cfg))
 
@@ -77,16 +80,28 @@ def decode(vae: VAE, p, z, y):
   return vae.net.apply({'params': p}, z, y, method='decode')
 
 
+def noise_log_std(vae: VAE, p):
+  """A Gaussian decoder's log std: model.fixed_std's log, or the learned parameter."""
+  if vae.m.variance == 'fixed':
+    return math.log(vae.m.fixed_std)
+  return vae.net.apply({'params': p}, method='noise_log_std')
+
+
+# model.decoder -> builder(vae, params['model']) -> the decoder distribution p(x | output).
+DECODERS = {
+    'bernoulli': lambda vae, p: lik.Bernoulli(),
+    'gaussian': lambda vae, p: lik.Gaussian(noise_log_std(vae, p)),
+    'discretized_logistic': lambda vae, p: lik.DiscretizedLogistic(vae.m.num_mixtures),
+}
+
+
+def decoder(vae: VAE, p):
+  return DECODERS[vae.m.decoder](vae, p)
+
+
 def log_likelihood(vae: VAE, p, out, x):
   """log p(x | decoder output), [B]."""
-  m = vae.m
-  if m.decoder == 'bernoulli':
-    return lik.bernoulli_log_prob(out, x)
-  if m.decoder == 'discretized_logistic':
-    return lik.discretized_logistic_log_prob(out, x, m.num_mixtures)
-  log_std = (math.log(m.fixed_std) if m.variance == 'fixed'
-             else vae.net.apply({'params': p}, method='noise_log_std'))
-  return lik.gaussian_log_prob(out, log_std, x)
+  return decoder(vae, p).log_prob(out, x)
 
 
 def decoder_log_likelihood(vae: VAE, p, x, y, z):
@@ -94,13 +109,9 @@ def decoder_log_likelihood(vae: VAE, p, x, y, z):
   return log_likelihood(vae, p, decode(vae, p, z, y), x)
 
 
-def to_data(vae: VAE, out):
+def to_data(vae: VAE, p, out):
   """Decoder output -> its mean in data space (Bernoulli probabilities for binary data)."""
-  if vae.m.decoder == 'bernoulli':
-    return jax.nn.sigmoid(out)
-  if vae.m.decoder == 'discretized_logistic':
-    return lik.discretized_logistic_mean(out, vae.m.num_mixtures)
-  return out
+  return decoder(vae, p).mean(out)
 
 
 def posterior(vae: VAE, p, batch):
@@ -136,27 +147,40 @@ def evaluate(vae: VAE, params, model_state, batch, key):
   return out
 
 
-def generate(vae: VAE, p, key, num, y=None, z=None):
-  """Data-space decodings of z, or of `num` prior draws (scaled by sample.temperature)."""
-  if z is None:
-    z = vae.temperature * jax.random.normal(key, (num, vae.m.latent_dim))
-  return to_data(vae, decode(vae, p, z, y))
+def prior_draw(vae: VAE, key, num):
+  """`num` latents from the prior, its std scaled by sample.temperature."""
+  return vae.temperature * jax.random.normal(key, (num, vae.m.latent_dim))
+
+
+def generate(vae: VAE, p, z, y=None):
+  """The decoder's means E[x | z] in data space: what pictures of a VAE show."""
+  return to_data(vae, p, decode(vae, p, z, y))
 
 
 def sample(vae: VAE, params, model_state, key, num, reference):
+  """x ~ p(x | z) with z from the prior (sample.decoder_mean: E[x | z] instead)."""
+  p = params['model']
   y = jnp.arange(num) % vae.num_classes if vae.num_classes else None
-  return generate(vae, params['model'], key, num, y)
+  out = decode(vae, p, prior_draw(vae, key, num), y)
+  if vae.decoder_mean:
+    return to_data(vae, p, out)
+  return decoder(vae, p).sample(jax.random.fold_in(key, 1), out)
 
 
 def reconstruct(vae: VAE, p, x, y):
   """Decodes the posterior mean of x, in data space."""
-  return to_data(vae, decode(vae, p, encode(vae, p, x, y)[0], y))
+  return generate(vae, p, encode(vae, p, x, y)[0], y)
 
 
 def visualize(vae: VAE, params, model_state, batch, key):
+  """Reconstructions; for images also the sample grid, as decoder means of prior draws (what
+  VAE papers show: a draw of every pixel is noise on top of the picture)."""
   p, x, y = params['model'], batch['x'], labels(vae, batch)
   if not vae.info.is_image:   # the whole batch: a point cloud
     return {'reconstruction': reconstruct(vae, p, x, y)}
   n = min(8, x.shape[0])
   y = None if y is None else y[:n]
-  return {'reconstruction': jnp.stack([x[:n], reconstruct(vae, p, x[:n], y)])}
+  num = vae.grid_samples
+  y_grid = jnp.arange(num) % vae.num_classes if vae.num_classes else None
+  return {'reconstruction': jnp.stack([x[:n], reconstruct(vae, p, x[:n], y)]),
+          'samples': generate(vae, p, prior_draw(vae, key, num), y_grid)}

@@ -8,6 +8,7 @@ batch; images come back as [rows, cols, H, W, C] grids, vectors as [N, D] point 
   anomaly      per-example scores: IWAE negative log-likelihood and negative ELBO
   conditional  (conditional VAEs only) one row per class, one prior draw per column
 `captions` labels their pictures.
+Like the training grids, these pictures show decoder means E[x | z]; --mode=sample draws x.
 """
 import functools
 
@@ -38,8 +39,7 @@ def reconstruct(vae: VAE, params, model_state, batch, key):
 def _path_images(vae: VAE, p, path, z_start, z_end, row_y, x_shape):
   rows = z_start.shape[0]
   zs = jax.vmap(lambda a, c: path(a, c, GRID_COLS))(z_start, z_end)
-  imgs = family.generate(vae, p, None, rows * GRID_COLS, row_y,
-                         zs.reshape(-1, vae.m.latent_dim))
+  imgs = family.generate(vae, p, zs.reshape(-1, vae.m.latent_dim), row_y)
   return imgs.reshape((rows, GRID_COLS) + x_shape[1:]) if vae.info.is_image else imgs
 
 
@@ -82,9 +82,9 @@ def anomaly(vae: VAE, params, model_state, batch, key):
 
 def conditional(vae: VAE, params, model_state, batch, key):
   c = vae.num_classes
-  z = vae.temperature * jax.random.normal(key, (GRID_COLS, vae.m.latent_dim))
+  z = family.prior_draw(vae, key, GRID_COLS)
   y = jnp.repeat(jnp.arange(c), GRID_COLS)
-  out = family.generate(vae, params['model'], None, c * GRID_COLS, y, jnp.tile(z, (c, 1)))
+  out = family.generate(vae, params['model'], jnp.tile(z, (c, 1)), y)
   if vae.info.is_image:
     return {'samples': out.reshape((c, GRID_COLS) + out.shape[1:])}
   return {'samples': out, 'labels': y}
