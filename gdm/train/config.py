@@ -64,9 +64,12 @@ class EvalConfig:
 class SampleConfig:
   num_samples: int = 64
   temperature: float = 1.0      # scales the prior's std where a family samples from a prior
+  truncation_psi: float = 1.0   # StyleGAN2's W-space truncation trick; 1 = off
 
   def __post_init__(self):
     require(self.num_samples >= 1, 'num_samples', self.num_samples, 'must be >= 1')
+    require(0.0 <= self.truncation_psi <= 1.0, 'truncation_psi', self.truncation_psi,
+            'must be in [0, 1] (1 = no truncation, 0 = every sample at the mean w)')
 
 
 @section
