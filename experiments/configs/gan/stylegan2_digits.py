@@ -13,8 +13,8 @@ path length regularisation (every 4), the EMA of G.
   python -m experiments.evaluate --workdir=/tmp/sg2_digits --features=domain \
       --domain_classifier=/tmp/clf16 --num_samples=1000 --kid_subset_size=500
 Config F's recipe (Adam lr 0.002, betas 0 and 0.99, R1, path length weight 2, mixing 0.9)
-with networks shrunk to the 16x16 digits: w and z of 64, 4 mapping layers, 128 channels at
-4 and 8, 64 at 16, batch 32; R1 gamma 0.1 for these small images (the StyleGAN2-ADA
+with networks shrunk to the 16x16 digits: w and z of 64, 4 mapping layers, 64 channels at
+4 and 8, 32 at 16, batch 32; R1 gamma 0.1 for these small images (the StyleGAN2-ADA
 heuristic 0.0002 r^2 / batch gives 0.0016 at r = 16; config F uses 10 at 1024). The paper
 reports no digits number (its FFHQ number: stylegan2_ffhq.py); measured here against DCGAN
 at an equal wall-clock budget: benchmarks/RESULTS.md, "StyleGAN2".
@@ -30,7 +30,7 @@ def get_config(variant: str = ''):
   config.model = common.model_config(
       kind='stylegan2', latent_dim=64, loss='non_saturating', regularizer='r1',
       penalty_weight=0.1,
-      stylegan2=dict(w_dim=64, mapping_layers=4, channel_base=1024, channel_max=128))
+      stylegan2=dict(w_dim=64, mapping_layers=4, channel_base=512, channel_max=64))
   common.adam(config, g_lr=0.002, d_lr=0.002, b1=0.0, b2=0.99)
   default.set_schedule(config, num_steps=3000, batch_size=32, log_every=100, every=1000)
   config.train.ema_decay = 0.5 ** (32 / 10_000)    # the official 10k-image half-life
