@@ -1,6 +1,6 @@
 """StyleGAN2 in the GAN family: style mixing's crossover, the truncation trick at psi = 0,
 the running mean of w, the lazy regularisers' players (cadence, shared optimizer, the
-paper's scaling of weights and Adam) and the shapes of the networks."""
+paper's scaling of weights and Adam), the shapes of the networks and the EMA of G."""
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -13,8 +13,11 @@ from gdm.models.gan import stylegan2_family as fam
 from gdm.models.gan import stylegan2_latents as latents
 from gdm.models.gan.stylegan2_model import lazy_optimizer_config
 from gdm.objectives.adversarial.regularizers import r1_penalty
+from gdm.train import state as state_lib
 from gdm.train.config import parse_run
 from gdm.train.optim import OptimizerConfig
+from gdm.train.players import optimizers_by_entry
+from gdm.train.step import make_train_step
 
 DIGITS8 = DatasetInfo('digits', (8, 8, 1), 'image', num_classes=10)
 KEY = jax.random.key(0, impl='rbg')
@@ -140,3 +143,25 @@ def test_network_shapes_follow_the_resolution(model):
   assert fam.score(sg, params['discriminator'], images).shape == (3,)
   assert set(params['generator']['synthesis']) >= {'const', 'conv4', 'torgb4', 'conv8_up',
                                                    'conv8', 'torgb8'}
+
+
+def test_train_step_keeps_the_ema_of_g_and_samples_come_from_it(model):
+  _, sg, m, params, model_state = model
+  optimizers = optimizers_by_entry(m.players)
+  state = state_lib.create(params, model_state, optimizers)
+  step = jax.jit(make_train_step(m.players, lambda b, k, t: b, ema_decay=0.9))
+  new, _ = step(state, jax.tree.map(lambda a: a[None], batch()), KEY)
+  g0, g1, ema = (jax.tree.leaves(t['generator']) for t in
+                 (state.params, new.params, new.ema_params))
+  assert not all(np.allclose(a, b) for a, b in zip(g0, g1))
+  for a, b, e in zip(g0, g1, ema):
+    np.testing.assert_allclose(e, 0.9 * a + 0.1 * b, rtol=1e-5, atol=1e-7)
+  # Samples are the generator's images at the params given (the evaluator passes the EMA).
+  x = m.sample(new.ema_params, new.model_state, KEY, 3, None)
+  ws = fam.sampling_ws(sg, new.model_state, fam.draw_w(sg, new.ema_params['generator'],
+                                                       jax.random.split(KEY)[0], 3), 1.0)
+  want = fam.synthesize(sg, new.ema_params['generator'], ws, jax.random.split(KEY)[1])
+  np.testing.assert_allclose(np.asarray(x), np.asarray(want), rtol=1e-5, atol=1e-6)
+  # The digits config's decay: the official 10k-image half-life at batch 32.
+  config = stylegan2_digits.get_config()
+  np.testing.assert_allclose(config.train.ema_decay ** (10_000 / config.train.batch_size), 0.5)
