@@ -3,14 +3,16 @@
   python -m benchmarks.gan_equal_budget --out=/tmp/budget --budget_s=900 --image_size=16
 
 Trains a 16x16 digits classifier (experiments/configs/classifier/digits.py) once for the
-features, then every RUNS entry at the same time, each for `budget_s` seconds of wall clock
-(SIGTERM then: the trainer saves a checkpoint at the step it reached and stops), so the
-runs share the machine's load alike; then `python -m experiments.evaluate --features=domain`
+features, then every RUNS entry at the same time (so the runs share the machine's load
+alike): each is paused at its first logged step until all have compiled, then all train
+for the same `budget_s` seconds of wall clock (SIGTERM then: the trainer saves a
+checkpoint at the step it reached and stops); then `python -m experiments.evaluate --features=domain`
 on each (FID / KID / precision / recall of 1000 EMA samples against the training split).
 Prints one JSON line per run (steps reached, metrics) and a Markdown table.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,12 +27,20 @@ flags.DEFINE_integer('image_size', 16, 'Digits resized to this size (the classif
 flags.DEFINE_integer('num_samples', 1000, 'Samples scored per run.')
 
 CONFIGS = 'experiments/configs'
+LOG_EVERY = 10
+STEP_LINE = re.compile(r'\bstep \d+/\d+ \|')
 # name -> (config, overrides); the DCGAN row is RESULTS.md's DCGAN-on-digits setting.
 RUNS = {
     'dcgan': (f'{CONFIGS}/gan/dcgan_mnist.py',
               ['--config.data.name=digits', '--config.model.latent_dim=32',
                '--config.model.conv.g_channels=(32,64)', '--config.model.conv.d_channels=(32,64)',
                '--config.train.batch_size=64', '--config.train.ema_decay=0.99']),
+    # SNGAN's recipe (ResNet, spectral norm, hinge, 5 D steps) at 64 channels for 16x16; no
+    # flips (digits are not mirror-symmetric).
+    'sngan': (f'{CONFIGS}/gan/sngan_cifar10.py',
+              ['--config.data.name=digits', '--config.data.random_flip=False',
+               '--config.model.conv.g_channels=(64,64)',
+               '--config.model.conv.d_channels=(64,64,64,64)', '--config.train.ema_decay=0.99']),
     'stylegan2': (f'{CONFIGS}/gan/stylegan2_digits.py', []),
 }
 
@@ -40,17 +50,32 @@ def _python(*args):
 
 
 def _train_all(out: str, size: int, budget_s: int) -> dict:
-  procs, started = {}, time.time()
+  procs = {}
   for name, (config, extra) in RUNS.items():
     cmd = _python('experiments.gan', f'--workdir={out}/{name}', f'--config={config}',
                   f'--config.data.image_size={size}', '--config.train.num_steps=1000000',
                   '--config.train.checkpoint_every=1000000', '--config.train.eval_every=0',
-                  '--config.train.sample_every=0', *extra)
+                  '--config.train.sample_every=0', f'--config.train.log_every={LOG_EVERY}',
+                  *extra)
     procs[name] = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
                                    stderr=open(f'{out}/{name}.log', 'w'))
-  time.sleep(max(budget_s - (time.time() - started), 0))
+  # A run is paused (SIGSTOP) at its first logged step until every run has compiled, then
+  # all resume together and train the same `budget_s` of wall clock on the same load;
+  # start-up and compilation (minutes on a loaded machine) are not counted.
+  paused = set()
+  while len(paused) < len(procs):
+    time.sleep(0.5)
+    for name, p in procs.items():
+      if p.poll() is not None:
+        raise RuntimeError(f'{name} exited with {p.returncode}: see {out}/{name}.log')
+      if name not in paused and STEP_LINE.search(open(f'{out}/{name}.log').read()):
+        p.send_signal(signal.SIGSTOP)
+        paused.add(name)
   for p in procs.values():
-    p.send_signal(signal.SIGTERM)
+    p.send_signal(signal.SIGCONT)
+  time.sleep(budget_s)
+  for p in procs.values():
+    p.send_signal(signal.SIGTERM)     # the trainer saves the step it reached and stops
   for p in procs.values():
     p.wait()
   return {name: _last_step(f'{out}/{name}') for name in RUNS}
@@ -90,6 +115,7 @@ def main(argv):
     rows.append(row)
   keys = [k for k in rows[0] if k.endswith('_domain')]
   print('| run | steps | ' + ' | '.join(keys) + ' |')
+  print('| --- ' * (len(keys) + 2) + '|')
   for r in rows:
     print(f"| {r['run']} | {r['steps']} | " + ' | '.join(f'{r[k]:.4g}' for k in keys) + ' |')
 
