@@ -87,11 +87,14 @@ class SampleConfig:
   # Families whose samples are draws of a decoder distribution p(x | z) (the VAE): return
   # its mean E[x | z] instead. Others ignore it (README: what --mode=sample returns).
   decoder_mean: bool = False
+  truncation_psi: float = 1.0   # StyleGAN2's W-space truncation trick; 1 = off
 
   def __post_init__(self):
     require(self.num_samples >= 1, 'num_samples', self.num_samples, 'must be >= 1')
     require(self.grid_min_side >= 0, 'grid_min_side', self.grid_min_side,
             'must be >= 0 (0 = 1:1)')
+    require(0.0 <= self.truncation_psi <= 1.0, 'truncation_psi', self.truncation_psi,
+            'must be in [0, 1] (1 = no truncation, 0 = every sample at the mean w)')
 
 
 @section

@@ -19,6 +19,7 @@ from gdm.train import workdir as workdir_lib
 from gdm.train.checkpoint import Checkpointer, UnreadableCheckpoint
 from gdm.train.config import RunConfig, parse_run
 from gdm.train.model import Family, Model
+from gdm.train.players import optimizers_by_entry
 from gdm.train.step import num_micro_batches
 from gdm.utils import schema
 
@@ -119,7 +120,7 @@ def example_batch(info: data_lib.DatasetInfo, batch_size: int) -> dict:
 
 def make_init_state(model: Model, prepare: Callable):
   """(key, raw_batch) -> a fresh TrainState."""
-  optimizers = {p.name: p.optimizer for p in model.players}
+  optimizers = optimizers_by_entry(model.players)
 
   def init_state(key, raw_batch):
     batch = prepare(raw_batch, key, False)

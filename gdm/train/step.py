@@ -1,8 +1,9 @@
 """The generic train step built from players, with a non-finite guard and EMA.
 
 One train step consumes `k = max(player.steps)` micro-batches (leading axis of `batch`):
-player p makes `p.steps` updates in order, update i on micro-batch i, so a GAN critic with
-n_critic=5 sees five fresh real batches per generator update as in the WGAN papers.
+player p makes `p.steps` updates of `params[p.entry]` in order, update i on micro-batch i,
+so a GAN critic with n_critic=5 sees five fresh real batches per generator update as in the
+WGAN papers.
 An update is skipped (params, optimizer state and model state keep their old values) and
 counted when its loss or gradient norm is not finite, or when it would blow the player's
 params up (their global norm grows past `param_growth_limit` times max(1, the old norm)): a
@@ -97,17 +98,17 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
 
   def player_update(player, index, params, opt_state, model_state, batch, key, step):
     def loss_of(own, state, batch_, key_):
-      return player.loss_fn({**params, player.name: own}, state, batch_, key_, step)
+      return player.loss_fn({**params, player.entry: own}, state, batch_, key_, step)
 
-    own = params[player.name]
+    own = params[player.entry]
     loss, metrics, new_model_state, grads = loss_and_grads(
         loss_of, own, model_state, batch, key, grad_accum)
     grad_norm = optax.global_norm(grads)
-    updates, new_opt = player.optimizer.update(grads, opt_state[player.name], own)
+    updates, new_opt = player.optimizer.update(grads, opt_state[player.entry], own)
     new_own = optax.apply_updates(own, updates)
     ok = update_is_sane(loss, grad_norm, own, new_own, param_growth_limit)
-    params = {**params, player.name: _select(ok, new_own, own)}
-    opt_state = {**opt_state, player.name: _select(ok, new_opt, opt_state[player.name])}
+    params = {**params, player.entry: _select(ok, new_own, own)}
+    opt_state = {**opt_state, player.entry: _select(ok, new_opt, opt_state[player.entry])}
     model_state = _select(ok, new_model_state, model_state)
     metrics = {**metrics, 'loss': loss, 'grad_norm': grad_norm}
     metrics = {k: jnp.asarray(v, jnp.float32) for k, v in metrics.items()}

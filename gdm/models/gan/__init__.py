@@ -7,6 +7,8 @@ config.py  the `model` section (GANConfig: flat shared keys, `mlp` and `conv` ne
 nets.py    the generators and discriminators (mlp, dcgan, resnet) and their heads
 family.py  the model's functions: both players' losses, evaluation, sampling, pictures
 modes.py   the launcher's extra modes
+stylegan2_*.py  kind='stylegan2' (Karras et al., 2020), its own functions and players: config
+           (model.stylegan2), nets, latents (W space), family (losses), modes, model (make)
 The losses (`model.loss`) and regularisers (`model.regularizer`) are the explicit dicts of
 gdm.objectives.adversarial; `model.weight_clip` and `model.spectral_norm` are independent
 switches.
@@ -36,7 +38,7 @@ import functools
 import optax
 
 from gdm.models.binding import bind_model
-from gdm.models.gan import family, modes
+from gdm.models.gan import family, modes, stylegan2_model
 from gdm.models.gan.config import GANConfig
 from gdm.objectives.adversarial.regularizers import clip_weights
 from gdm.train.config import RunConfig
@@ -45,7 +47,16 @@ from gdm.train.optim import make_optimizer
 from gdm.train.players import Player
 
 
+# Kinds with their own functions and players; the others share family.py.
+ARCHITECTURES = {'stylegan2': stylegan2_model.make}
+
+
 def make(run: RunConfig, info) -> Model:
+  if run.model.kind in ARCHITECTURES:
+    return ARCHITECTURES[run.model.kind](run, info)
+  if run.sample.truncation_psi != 1.0:
+    raise ValueError(f'sample.truncation_psi={run.sample.truncation_psi} needs '
+                     f"model.kind='stylegan2' (W-space truncation), not {run.model.kind!r}")
   gan = family.build(run, info)
   m, bind = run.model, functools.partial
   d_opt = make_optimizer(m.d_optimizer, run.train.num_steps * m.n_critic)

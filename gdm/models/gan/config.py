@@ -1,14 +1,16 @@
 """The GAN's `model` section (GANConfig) and its checks against the data.
 
 What every net kind shares is flat (latent size, loss, regulariser, conditioning, InfoGAN
-codes); the MLP nets read `model.mlp`, the conv nets (dcgan, resnet) `model.conv`, and the
-discriminator's optimizer is `model.d_optimizer` (the generator's is train.optimizer).
+codes); the MLP nets read `model.mlp`, the conv nets (dcgan, resnet) `model.conv`, StyleGAN2
+`model.stylegan2`, and the discriminator's optimizer is `model.d_optimizer` (the generator's
+is train.optimizer).
 """
 from typing import ClassVar
 
 from gdm.data.config import DataConfig
 from gdm.data.source import DatasetInfo
 from gdm.models.gan import nets
+from gdm.models.gan.stylegan2_config import StyleGAN2Settings
 from gdm.nn.conv import check_conv_data, check_levels
 from gdm.nn.mlp import ACTIVATIONS
 from gdm.objectives.adversarial import LOSSES, REGULARIZERS
@@ -76,6 +78,7 @@ class GANConfig:
   info_continuous: int = 0          # InfoGAN: continuous codes ~ U[-1, 1]
   info_weight: float = 1.0          # InfoGAN: lambda of the mutual-information term
   d_optimizer: OptimizerConfig = OptimizerConfig()   # TTUR: differ it from train.optimizer
+  stylegan2: StyleGAN2Settings = StyleGAN2Settings()  # kind='stylegan2' (stylegan2_config.py)
 
   def __post_init__(self):
     choice(self.kind, nets.KINDS, 'kind', 'GAN kind')

@@ -222,6 +222,12 @@ def init(gan: GAN, key, batch):
           {'discriminator': dict(d_vars.get(COLLECTION, {}))})
 
 
+def pair_metrics(loss: LossPair, real, fake) -> dict:
+  """Per example: D's loss on (real i, fake i) as `loss`, G's loss, the scores, D's accuracy."""
+  return {'loss': loss.d_loss(real, fake), 'generator_loss': loss.g_loss(real, fake),
+          'real_score': real, 'fake_score': fake, 'accuracy': accuracy(loss.threshold, real, fake)}
+
+
 def evaluate(gan: GAN, params, model_state, batch, key):
   """Per example: the discriminator loss on (real i, fake i) as `loss`, the generator loss,
   scores and accuracy; on mixture toys the high-quality indicator of each fake and the
@@ -232,10 +238,7 @@ def evaluate(gan: GAN, params, model_state, batch, key):
   stats = model_state['discriminator']
   real = discriminate(gan, params['discriminator'], stats, x, y, False)[0]['score']
   fake_score = discriminate(gan, params['discriminator'], stats, fake, y, False)[0]['score']
-  out = {'loss': gan.loss.d_loss(real, fake_score),
-         'generator_loss': gan.loss.g_loss(real, fake_score),
-         'real_score': real, 'fake_score': fake_score,
-         'accuracy': accuracy(gan.loss.threshold, real, fake_score)}
+  out = pair_metrics(gan.loss, real, fake_score)
   if gan.mixture is not None:
     centers, std = gan.mixture
     out['high_quality'] = mode_coverage.high_quality(fake, centers, std)

@@ -8,6 +8,8 @@ hinge.py         hinge (Lim & Ye, 2017; Miyato et al., 2018)
 relativistic.py  relativistic pairing and average (Jolicoeur-Martineau, 2019)
 regularizers.py  gradient penalty, R1, weight clipping
 auxiliary.py     ACGAN's classifier loss, InfoGAN's mutual-information bound
+path_length.py   StyleGAN2's path length regulariser (Karras et al., 2020)
+lazy.py          lazy regularisation: its cadence and the optimizer adjustment (ibid.)
 
 Every score here is D's raw output (a logit, a critic value or a regression output); losses
 are per example ([B]) and the players average them. A new loss is one LossPair (its own
