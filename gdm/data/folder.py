@@ -54,12 +54,14 @@ def _header_error(path: str) -> str | None:
 class FolderSource:
 
   def __init__(self, data_dir: str, split: str, image_size: int = 0, name: str = 'folder',
-               skip_corrupt: bool = False):
+               skip_corrupt: bool = False, channels: int = 0):
+    """`channels` 1 or 3 converts every image to gray or RGB; 0 takes the first file's."""
     folder = os.path.join(data_dir, split) if os.path.isdir(os.path.join(data_dir, split)) \
         else data_dir
     bad = f'no images in folder {folder!r} (looked for {", ".join(EXTENSIONS)})'
     if not data_dir or not os.path.isdir(folder):
       raise ValueError(bad)
+    self.folder = folder
     classes = sorted(d for d in os.listdir(folder)
                      if os.path.isdir(os.path.join(folder, d)) and not d.startswith('.'))
     loose = [f for f in os.listdir(folder) if f.lower().endswith(EXTENSIONS)]
@@ -80,7 +82,8 @@ class FolderSource:
     self._bad = set()
     with Image.open(self.paths[0]) as first:
       # Channels and size come from the first file so that construction stays cheap.
-      self.mode = 'L' if first.mode in ('L', '1') else 'RGB'
+      gray = channels == 1 if channels else first.mode in ('L', '1')
+      self.mode = 'L' if gray else 'RGB'
       self.size = (image_size, image_size) if image_size > 0 else first.size  # (W, H)
       self.resize = image_size > 0
     w, h = self.size

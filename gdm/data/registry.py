@@ -1,7 +1,8 @@
 """Dataset names -> sources, as one explicit table so every option is visible in one place."""
 import functools
 
-from gdm.data import digits, folder, mnist_idx, tfds_source, toy
+from gdm.data import (digits, digits_tasks, folder, mnist_idx, tfds_source, toy,
+                      translation_sources)
 from gdm.data.source import Source
 from gdm.utils.checks import check_choice
 
@@ -29,6 +30,35 @@ def _tfds(name, data_config, split):
   return tfds_source.TfdsSource(name, split, data_config.data_dir, data_config.image_size)
 
 
+def _digits_task(name, data_config, split):
+  return digits_tasks.make_source(name, split, data_config.image_size)
+
+
+def _cycle_gan(name, data_config, split):
+  return translation_sources.cycle_gan(name, split, data_config.data_dir,
+                                       data_config.image_size)
+
+
+def _cifar10_gray(data_config, split):
+  return translation_sources.gray_to_colour('cifar10_gray', 'cifar10', split,
+                                            data_config.data_dir, data_config.image_size)
+
+
+def _two_folders(build, data_config, split):
+  return build(data_config.data_dir, split, data_config.image_size, data_config.skip_corrupt)
+
+
+# Image-to-image translation data: 'x' the source image, 'y' its target (paired) or an image
+# of the other domain (unpaired); see gdm.data.pairs.
+TRANSLATION = {
+    **{name: functools.partial(_digits_task, name) for name in digits_tasks.TASKS},
+    'cifar10_gray': _cifar10_gray,
+    **{f'cycle_gan/{c}': functools.partial(_cycle_gan, f'cycle_gan/{c}')
+       for c in tfds_source.CYCLE_GAN},
+    'paired_folder': functools.partial(_two_folders, translation_sources.paired_folder),
+    'unpaired_folder': functools.partial(_two_folders, translation_sources.unpaired_folder),
+}
+
 # name -> loader(data_config, split) -> Source
 DATASETS = {
     **{name: functools.partial(_toy, name) for name in toy.TOYS},
@@ -36,9 +66,10 @@ DATASETS = {
     'folder': _folder,
     'mnist_idx': _mnist_idx,
     **{name: functools.partial(_tfds, name) for name in tfds_source.KNOWN},
+    **TRANSLATION,
 }
 # Datasets that ship with the code: only these two fixed splits exist.
-EMBEDDED = frozenset(toy.TOYS) | {'digits'}
+EMBEDDED = frozenset(toy.TOYS) | {'digits'} | frozenset(digits_tasks.TASKS)
 
 
 def load_source(data_config, split: str) -> Source:
