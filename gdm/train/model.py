@@ -36,6 +36,10 @@ class Model:
   # parameter (e.g. a singular invertible layer) that would otherwise only show as non-finite
   # values. Called when training stops on non-finite updates, and before eval/sample modes.
   check_params: Callable[[dict], None] | None = None
+  # translate(params, model_state, batch, key) -> outputs in data space for the prepared
+  # batch's `x` (image-to-image models; None for others). Sample metrics then score the
+  # translations of the evaluation split against the target images `y`, not `sample`.
+  translate: Callable[[dict, Pytree, dict, jax.Array], jax.Array] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
