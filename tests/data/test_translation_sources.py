@@ -7,7 +7,7 @@ import pytest
 import tensorflow_datasets as tfds
 from PIL import Image
 
-from gdm.data import pairs
+from gdm.data import pairs, split_pairs
 from gdm.data.pipeline import Pipeline
 from gdm.data.registry import load_source
 from gdm.train.config import DataConfig
@@ -120,3 +120,19 @@ def test_cifar10_gray_pairs():
   assert src.info.shape == (32, 32, 1) and src.info.target_shape == (32, 32, 3)
   np.testing.assert_array_equal(b['x'], pairs.gray(b['y']))
   np.testing.assert_array_equal(b['x'][0, 3, 4, 0], np.round(b['y'][0, 3, 4] @ pairs.LUMA))
+
+
+def test_split_pairs_makes_the_paired_layout(tmp_path):
+  for split, n in (('train', 3), ('val', 1)):
+    for k in range(n):
+      ab = np.concatenate([np.full((8, 8, 3), 10 * k, np.uint8),
+                           np.full((8, 8, 3), 10 * k + 5, np.uint8)], 1)
+      os.makedirs(tmp_path / 'src' / split, exist_ok=True)
+      Image.fromarray(ab).save(tmp_path / 'src' / split / f'{k}.jpg', quality=100)
+  assert split_pairs.split(str(tmp_path / 'src'), str(tmp_path / 'dst'), swap=True) == 4
+  src = load('paired_folder', tmp_path / 'dst')
+  assert len(src) == 3 and len(load('paired_folder', tmp_path / 'dst', 'val')) == 1
+  b = src[np.arange(3)]
+  np.testing.assert_allclose(b['x'][:, 4, 4, 0], b['y'][:, 4, 4, 0] + 5.0, atol=2)  # swapped
+  assert 'exists; choose an empty destination' in one_line_error(
+      lambda: split_pairs.split(str(tmp_path / 'src'), str(tmp_path / 'dst')))

@@ -58,12 +58,8 @@ def test_full_image_discriminator_sees_every_pixel():
     patchgan.full_image_field(4)
 
 
-def test_norms_and_spectral_norm_run():
+def test_spectral_norm_advances_only_when_asked():
   x = jax.random.normal(jax.random.key(0), (2, 32, 32, 3))
-  for norm in ('batch', 'instance'):
-    d = PatchDiscriminator(16, channels=2, norm=norm)
-    v = d.init(jax.random.key(1), x)
-    assert np.isfinite(np.asarray(d.apply(v, x))).all()
   d = PatchDiscriminator(16, channels=2, spectral_norm=True)
   v = d.init(jax.random.key(1), x)
   out, new = d.apply(v, x, True, mutable=['batch_stats'])
