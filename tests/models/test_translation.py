@@ -6,6 +6,7 @@ import numpy as np
 
 from experiments.configs.translation import cyclegan_digits_invert, pix2pix_digits_edges
 from gdm.data.source import DatasetInfo
+from gdm.metrics import image as image_metrics
 from gdm.models import translation
 from gdm.models.translation import cyclegan, pix2pix
 from gdm.train import state as state_lib
@@ -99,6 +100,11 @@ def test_pix2pix_losses_by_hand():
   np.testing.assert_allclose(np.asarray(out['l1']).mean(), l1 / 2, rtol=1e-5)
   want_psnr = 10 * np.log10(4 / ((0.3 - np.asarray(b['y'])) ** 2).mean((1, 2, 3)))
   np.testing.assert_allclose(np.asarray(out['psnr']), want_psnr, rtol=1e-4)
+  # SSIM as on stored pixels: [-1, 1] -> [0, 255] first (its luminance term is not shift
+  # invariant).
+  to_pixels = lambda v: (np.asarray(v, np.float64) + 1) * 127.5  # noqa: E731
+  want_ssim = image_metrics.ssim(to_pixels(np.full(b['y'].shape, 0.3)), to_pixels(b['y']), 255.)
+  np.testing.assert_allclose(np.asarray(out['ssim']), want_ssim, rtol=1e-4, atol=1e-6)
   # D judges the image with its source: it reads both images' channels.
   assert params['discriminator']['conv0']['kernel'].shape[2] == 2
 

@@ -35,6 +35,7 @@ class Shared:
   gan_weight: float
   output: str                   # the generators' output activation
   data_range: float             # width of the prepared pixel range (PSNR, SSIM, L1)
+  data_low: float               # its low end: SSIM's luminance term needs values >= 0
   dtype: jnp.dtype
 
   @property
@@ -48,6 +49,7 @@ def build_shared(run: RunConfig, info: DatasetInfo, settings) -> Shared:
   return Shared(m=run.model, info=info, loss=adversarial.loss_pair(settings.loss),
                 gan_weight=settings.gan_weight, output=output_activation(run.data, info),
                 data_range=data_range(run.data.pixels, info),
+                data_low=-1.0 if run.data.pixels.scale == 'minus_one_one' else 0.0,
                 dtype=jnp.dtype(run.train.compute_dtype))
 
 
@@ -115,11 +117,12 @@ def jitter(sh: Shared, x, y, key):
 
 def image_scores(sh: Shared, out, target, prefix: str = '') -> dict:
   """Per example: L1 as a share of the pixel range, PSNR (dB) and, for images of at least
-  11x11 (its window), SSIM, each against the target."""
-  r = sh.data_range
+  11x11 (its window), SSIM on the range shifted to [0, r] (as on stored pixels), each
+  against the target."""
+  r, low = sh.data_range, sh.data_low
   values = {'l1': mean_abs(out, target) / r, 'psnr': image_metrics.psnr(out, target, r)}
   if min(out.shape[1:3]) >= SSIM_MIN_SIZE:
-    values['ssim'] = image_metrics.ssim(out, target, r)
+    values['ssim'] = image_metrics.ssim(out - low, target - low, r)
   return {prefix + k: v for k, v in values.items()}
 
 
