@@ -25,7 +25,7 @@ def get_config(variant: str = ''):
       kind='cyclegan', patch=dict(receptive_field=16, channels=32),
       cyclegan=dict(channels=16, num_blocks=3))
   num_steps = 2000
-  common.adam(config, schedule='linear', hold_steps=num_steps // 2)
+  common.adam(config, schedule='linear')   # held for the first half: below
   default.set_schedule(config, num_steps=num_steps, batch_size=16, log_every=100, every=500)
   config.eval.num_examples, config.eval.batch_size = 0, 297
   config = default.apply_variant(config, variant, smoke=dict(common.SMOKE))
