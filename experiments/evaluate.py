@@ -7,8 +7,11 @@
 
 Samples come from the EMA params of the newest checkpoint in DIR; the reference is
 --ref_stats (FID only; pytorch-fid .npz format) or the first --num_samples examples of
---ref_split of the run's dataset. Values go to DIR/metrics.jsonl and TensorBoard as eval/*
-(eval/*_domain, eval/*_raw for the other feature extractors) and are printed as a table.
+--ref_split of the run's dataset. An image-to-image (translation) run is scored by the
+translations of the first --num_samples images of its evaluation split against the target
+images of the reference split (its target domain). Values go to DIR/metrics.jsonl and
+TensorBoard as eval/* (eval/*_domain, eval/*_raw for the other feature extractors) and are
+printed as a table.
 """
 import json
 import os
@@ -74,10 +77,13 @@ def main(argv):
       raise ValueError(f'{exp.checkpointer.directory} has no checkpoint; train first')
     split = FLAGS.ref_split or exp.config.data.train_split
     reference = data_lib.load_source(exp.config.data, split)
+    translation = exp.model.translate is not None
+    if translation and FLAGS.mode == 'samples':
+      sample_metrics.check_translations(FLAGS.num_samples, exp.eval_source, reference)
     feature_fn = feature_extractors.make(
         FLAGS.features, inception_weights=FLAGS.inception_weights,
         domain_classifier=FLAGS.domain_classifier, classifier_family=FAMILIES['classifier'],
-        shape=exp.info.shape,
+        shape=exp.info.target_shape if translation else exp.info.shape,
         mesh=exp.mesh)
     if FLAGS.ref_stats and FLAGS.mode == 'samples' and 'fid' in FLAGS.metrics:
       dist.load_stats(FLAGS.ref_stats, dim=feature_fn.dim)   # checked before any sampling
@@ -86,7 +92,8 @@ def main(argv):
   batch_size = FLAGS.batch_size or exp.config.eval.batch_size
   if FLAGS.mode == 'ref_stats':
     feats = sample_metrics.dataset_features(reference, FLAGS.num_samples, batch_size,
-                                            feature_fn, keep_pool=False)
+                                            feature_fn, keep_pool=False,
+                                            field='y' if translation else 'x')
     dist.save_stats(FLAGS.ref_stats, *feats.stats.result())
     print(FLAGS.ref_stats)
     return
@@ -94,7 +101,8 @@ def main(argv):
   scalars = sample_metrics.evaluate_samples(
       Evaluator(exp), state, FLAGS.metrics, FLAGS.num_samples, batch_size, feature_fn,
       reference, FLAGS.ref_stats, FLAGS.kid_subsets, FLAGS.kid_subset_size, FLAGS.is_splits,
-      FLAGS.pr_k, suffix=feature_extractors.SUFFIX[FLAGS.features])
+      FLAGS.pr_k, suffix=feature_extractors.SUFFIX[FLAGS.features],
+      reference_field='y' if translation else 'x')
   with MetricWriter(FLAGS.workdir, enabled=exp.is_writer) as writer:
     writer.write_scalars(step, scalars)
   if exp.is_writer:

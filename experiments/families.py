@@ -1,12 +1,13 @@
 """Model families by name: an explicit dict, no registration side effects. Only launchers
 read it; the library takes a `Family` wherever it builds a model."""
 from gdm.models import (audio, autoencoder, autoregressive, classifier, diffusion, ebm, flow, gan,
-                        vae, vqvae_prior)
+                        translation, vae, vqvae_prior)
 from gdm.utils.checks import check_choice
 
 FAMILIES = {f.name: f for f in (
     audio.FAMILY, autoencoder.FAMILY, autoregressive.FAMILY, classifier.FAMILY,
-    diffusion.FAMILY, ebm.FAMILY, flow.FAMILY, gan.FAMILY, vae.FAMILY, vqvae_prior.FAMILY)}
+    diffusion.FAMILY, ebm.FAMILY, flow.FAMILY, gan.FAMILY, translation.FAMILY, vae.FAMILY,
+    vqvae_prior.FAMILY)}
 
 
 def get_family(name: str):

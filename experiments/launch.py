@@ -105,8 +105,10 @@ def _parse_flags(argv):
     _fail(f'bad --config or --config.* flag: {inner}')
 
 
-def main(family: str):
-  """Parses flags and runs `family` in the mode --mode asks for."""
+def main(family: str, launcher_modes=None):
+  """Parses flags and runs `family` in the mode --mode asks for. `launcher_modes` (name ->
+  fn(exp, state, evaluator) -> path) are modes a launcher runs itself, with flags of its
+  own, on the newest checkpoint (e.g. translation's --mode=translate --input_dir)."""
 
   def run_main(argv):
     if len(argv) > 1:
@@ -115,7 +117,7 @@ def main(family: str):
       FLAGS.config.keys()   # a file config_flags could not load raises on first use
     except Exception as e:   # noqa: BLE001  (whatever the config file raised)
       _fail(f'cannot load --config: {_last_line(e)}')
-    run(family)
+    run(family, launcher_modes)
 
   app.run(run_main, flags_parser=_parse_flags)
 
@@ -162,7 +164,7 @@ def _exit_now(message: str, code: int = 2):
   os._exit(code)
 
 
-def run(family: str):
+def run(family: str, launcher_modes=None):
   # Imported here so that `--help` and flag errors come before JAX starts.
   from gdm.train import distributed
   try:
@@ -186,7 +188,8 @@ def run(family: str):
     exp = experiment.build(FLAGS.config, FLAGS.workdir, get_family(family))
   except ValueError as e:
     _fail(str(e))
-  modes = BUILT_IN_MODES + tuple(exp.model.modes)
+  launcher_modes = launcher_modes or {}
+  modes = BUILT_IN_MODES + tuple(exp.model.modes) + tuple(launcher_modes)
   if FLAGS.mode not in modes:
     _fail(f'unknown --mode={FLAGS.mode!r} for {family}; choose one of: {", ".join(modes)}')
   if FLAGS.mode == 'train':
@@ -220,6 +223,13 @@ def run(family: str):
       print(json.dumps({'step': resumed, **scalars}))
   elif FLAGS.mode == 'sample':
     path = evaluator.write_samples(state)
+    if exp.is_writer:
+      print(path)
+  elif FLAGS.mode in launcher_modes:
+    try:
+      path = launcher_modes[FLAGS.mode](exp, state, evaluator)
+    except ValueError as e:
+      _fail(str(e))
     if exp.is_writer:
       print(path)
   else:

@@ -75,9 +75,10 @@ def _header_error(path: str) -> str | None:
 class FolderSource:
 
   def __init__(self, data_dir: str, split: str, image_size: int = 0, name: str = 'folder',
-               skip_corrupt: bool = False):
-    folder, self.paths, self.labels, num_classes = list_folder(data_dir, split, EXTENSIONS)
-    bad = f'no images in folder {folder!r} (looked for {", ".join(EXTENSIONS)})'
+               skip_corrupt: bool = False, channels: int = 0):
+    """`channels` 1 or 3 converts every image to gray or RGB; 0 takes the first file's."""
+    self.folder, self.paths, self.labels, num_classes = list_folder(data_dir, split, EXTENSIONS)
+    bad = f'no images in folder {self.folder!r} (looked for {", ".join(EXTENSIONS)})'
     self.skip_corrupt = skip_corrupt
     self._check_headers()
     if not self.paths:
@@ -85,7 +86,8 @@ class FolderSource:
     self._bad = set()
     with Image.open(self.paths[0]) as first:
       # Channels and size come from the first file so that construction stays cheap.
-      self.mode = 'L' if first.mode in ('L', '1') else 'RGB'
+      gray = channels == 1 if channels else first.mode in ('L', '1')
+      self.mode = 'L' if gray else 'RGB'
       self.size = (image_size, image_size) if image_size > 0 else first.size  # (W, H)
       self.resize = image_size > 0
     w, h = self.size

@@ -35,34 +35,48 @@ def _scale(x: jax.Array, scale: str, dequantize: bool) -> jax.Array:
 
 def make_prepare(pixels: PixelFormat, info: DatasetInfo, random_flip: bool = False):
   """prepare(batch, key, train) -> batch with `x` as float32 model input; other keys kept.
-  `random_flip` mirrors training images at random (never evaluation ones)."""
+  `random_flip` mirrors training images at random (never evaluation ones). Translation data
+  (info.target_shape) has its image `y` prepared the same way (static binarization keyed by
+  `y_index` where the batch has one); a pair is mirrored together, two unpaired domains
+  independently."""
   scale, dequantize, binarize = pixels.scale, pixels.dequantize, pixels.binarize
   flip = random_flip
 
-  def prepare(batch: dict, key: jax.Array, train: bool) -> dict:
-    out = dict(batch)
-    x = jnp.asarray(batch['x']).astype(jnp.float32)
-    if not info.is_image:
-      out['x'] = x
-      return out
-    k_noise, k_flip = jax.random.split(key)
+  def convert(x, index, k_noise):
+    x = jnp.asarray(x).astype(jnp.float32)
     if binarize == 'static':
-      if 'index' not in batch:
+      if index is None:
         raise ValueError("static binarization needs batch['index'] (the dataset index)")
       base = jax.random.key(STATIC_BINARIZATION_SEED)
       u = jax.vmap(lambda i: jax.random.uniform(jax.random.fold_in(base, i), x.shape[1:]))(
-          jnp.asarray(batch['index']))
-      x = (u < x / 255).astype(jnp.float32)
-    elif binarize == 'dynamic':
-      x = jax.random.bernoulli(k_noise, x / 255).astype(jnp.float32)
-    else:
-      if dequantize:
-        x = x + jax.random.uniform(k_noise, x.shape)
-      x = _scale(x, scale, dequantize)
+          jnp.asarray(index))
+      return (u < x / 255).astype(jnp.float32)
+    if binarize == 'dynamic':
+      return jax.random.bernoulli(k_noise, x / 255).astype(jnp.float32)
+    if dequantize:
+      x = x + jax.random.uniform(k_noise, x.shape)
+    return _scale(x, scale, dequantize)
+
+  def mirror(x, key):
+    flipped = jax.random.bernoulli(key, 0.5, x.shape[:1])
+    return jnp.where(flipped[:, None, None, None], x[:, :, ::-1], x)
+
+  def prepare(batch: dict, key: jax.Array, train: bool) -> dict:
+    out = dict(batch)
+    if not info.is_image:
+      out['x'] = jnp.asarray(batch['x']).astype(jnp.float32)
+      return out
+    k_noise, k_flip = jax.random.split(key)
+    out['x'] = convert(batch['x'], batch.get('index'), k_noise)
+    targets = bool(info.target_shape) and 'y' in batch   # (user images to translate: none)
+    if targets:
+      out['y'] = convert(batch['y'], batch.get('y_index', batch.get('index')),
+                         jax.random.fold_in(k_noise, 1))
     if flip and train:
-      mirror = jax.random.bernoulli(k_flip, 0.5, x.shape[:1])
-      x = jnp.where(mirror[:, None, None, None], x[:, :, ::-1], x)
-    out['x'] = x
+      out['x'] = mirror(out['x'], k_flip)
+      if targets:
+        out['y'] = mirror(out['y'], k_flip if info.pairing == 'paired'
+                          else jax.random.fold_in(k_flip, 1))
     return out
 
   return prepare

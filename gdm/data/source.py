@@ -10,9 +10,16 @@ from typing import Protocol
 import numpy as np
 
 
+PAIRINGS = ('paired', 'unpaired')
+
+
 @dataclasses.dataclass(frozen=True)
 class DatasetInfo:
-  """Shape and meaning of the `x` (and `y`) a source yields."""
+  """Shape and meaning of the `x` (and `y`) a source yields.
+
+  Translation data (image-to-image) has an image-valued `y`: `target_shape` is its shape and
+  `pairing` says whether `y` is the target of `x` ('paired') or an independent draw of a
+  second domain ('unpaired'; gdm.data.pairs)."""
   name: str
   shape: tuple[int, ...]       # one example's `x`: (H, W, C) for images, (D,) for vectors
   kind: str                    # 'image' (uint8 values 0..255), 'vector' (float32) or
@@ -20,6 +27,16 @@ class DatasetInfo:
   num_classes: int = 0         # 0 = unlabelled
   num_examples: int = 0
   sample_rate: int = 0         # audio: samples per second
+  target_shape: tuple[int, ...] = ()   # translation data: one example's image `y`; () = none
+  pairing: str = ''                    # translation data: 'paired' | 'unpaired'
+
+  def __post_init__(self):
+    # run.json stores shapes as lists; a description read back must equal the original.
+    object.__setattr__(self, 'shape', tuple(self.shape))
+    object.__setattr__(self, 'target_shape', tuple(self.target_shape))
+    if self.target_shape and self.pairing not in PAIRINGS:
+      raise ValueError(f'{self.name}: translation data needs pairing in {PAIRINGS}, got '
+                       f'{self.pairing!r}')
 
   @property
   def is_image(self) -> bool:
@@ -28,6 +45,10 @@ class DatasetInfo:
   @property
   def is_audio(self) -> bool:
     return self.kind == 'audio'
+
+  @property
+  def is_translation(self) -> bool:
+    return bool(self.target_shape)
 
 
 class Source(Protocol):

@@ -21,6 +21,13 @@ KNOWN = {
     'celeb_a': ((218, 178, 3), 0),
     'dsprites': ((64, 64, 1), 0),
 }
+# The image-to-image domains of tfds' cycle_gan (Zhu et al., 2017): splits trainA, trainB,
+# testA, testB of 256x256 colour images (gdm.data.translation_sources pairs them up).
+CYCLE_GAN = ('apple2orange', 'summer2winter_yosemite', 'horse2zebra', 'monet2photo',
+             'cezanne2photo', 'ukiyoe2photo', 'vangogh2photo', 'maps', 'facades',
+             'iphone2dslr_flower')
+# Shapes of datasets whose tfds metadata leaves them open, besides KNOWN's.
+SHAPES = {f'cycle_gan/{c}': (256, 256, 3) for c in CYCLE_GAN}
 UNLABELLED = ('celeb_a', 'dsprites')   # no `label` feature (attributes / factors instead)
 BINARY_PIXELS = ('dsprites',)          # pixels stored as 0/1
 CELEBA_CROP = 140
@@ -58,7 +65,7 @@ class TfdsSource:
                             num_examples=len(self.ds))
 
   def _metadata(self) -> tuple[tuple[int, ...], int]:
-    shape, num_classes = KNOWN.get(self.name, (None, 0))
+    shape, num_classes = KNOWN.get(self.name, (SHAPES.get(self.name), 0))
     features = getattr(getattr(self.ds, 'dataset_info', None), 'features', None)
     if features is not None and 'image' in features and None not in features['image'].shape:
       shape = tuple(features['image'].shape)
@@ -73,12 +80,16 @@ class TfdsSource:
 
   def __getitem__(self, indices: np.ndarray) -> dict[str, np.ndarray]:
     records = read_records(self.ds, indices)
-    x = np.stack([np.asarray(r['image'], np.uint8) for r in records])
+    # One image at a time: the images of some datasets (cycle_gan) differ in size.
+    x = np.stack([self._image(np.asarray(r['image'], np.uint8)[None])[0] for r in records])
+    out = {'x': x}
+    if self.labelled:
+      out['y'] = np.array([r['label'] for r in records], np.int32)
+    return out
+
+  def _image(self, x: np.ndarray) -> np.ndarray:
     if self.name in BINARY_PIXELS:
       x = np.minimum(x, 1) * np.uint8(255)
     if self.crop:
       x = _center_crop(x, self.crop)
-    out = {'x': resize_images(x, self.image_size)}
-    if self.labelled:
-      out['y'] = np.array([r['label'] for r in records], np.int32)
-    return out
+    return resize_images(x, self.image_size)

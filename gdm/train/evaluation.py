@@ -35,6 +35,7 @@ class Evaluator:
             p, s, prepare(raw, rng.key_for(key, 0, rng.DATA), False), key),
         out_shardings=replicated)
     self._samplers = {}
+    self._translate = None
 
   def _sampler(self, num: int):
     """model.sample for `num` samples, compiled once per num. The output is split over the
@@ -63,6 +64,38 @@ class Evaluator:
     if self._reference_batch is None:
       self._reference_batch = next(self._batches())
     return self._reference_batch
+
+  def _translator(self):
+    if self._translate is None:
+      model, prepare = self.exp.model, self.exp.prepare
+
+      def run(params, model_state, raw, key):
+        batch = prepare(raw, rng.key_for(key, 0, rng.DATA), False)
+        out = {'inputs': batch['x'], 'mask': raw['mask'],
+               'outputs': model.translate(params, model_state, batch, key)}
+        if 'y' in batch:
+          out['targets'] = batch['y']
+        return out
+
+      self._translate = jax.jit(run, out_shardings=distributed.replicated(self.exp.mesh))
+    return self._translate
+
+  def translations(self, state, source=None, num: int = 0, batch_size: int = 0):
+    """Yields {'inputs', 'outputs'[, 'targets']}: numpy arrays in data space of the first
+    `num` examples (0 = all) of `source` (default the evaluation split) and their
+    translations by `model.translate` with the EMA params, `batch_size` (default
+    eval.batch_size) at a time."""
+    exp = self.exp
+    source = exp.eval_source if source is None else source
+    translate = self._translator()
+    for i, raw in enumerate(data_lib.eval_batches(
+        source, batch_size or exp.config.eval.batch_size, num, jax.process_index(),
+        jax.process_count())):
+      key = rng.key_for(exp.base_key, state.step, rng.SAMPLE, 3, i)
+      out = jax.device_get(translate(state.ema_params, state.model_state,
+                                     exp.global_batch(raw, leading=0), key))
+      keep = np.asarray(out.pop('mask'))
+      yield {name: np.asarray(v)[keep] for name, v in out.items()}
 
   def evaluate(self, state) -> dict[str, float]:
     sums, count = {}, 0.0

@@ -32,7 +32,7 @@ class Experiment:
   info: data_lib.DatasetInfo
   train_source: Any
   eval_source: Any
-  pipeline: data_lib.Pipeline
+  pipeline: data_lib.Pipeline | data_lib.DomainPipeline
   prepare: Callable
   model: Model
   micro_batches: int
@@ -115,6 +115,10 @@ def example_batch(info: data_lib.DatasetInfo, batch_size: int) -> dict:
   out = {'x': x, 'index': jax.ShapeDtypeStruct((batch_size,), 'int32')}
   if info.num_classes:
     out['y'] = jax.ShapeDtypeStruct((batch_size,), 'int32')
+  if info.target_shape:    # translation data: an image `y` (from its own domain, unpaired)
+    out['y'] = jax.ShapeDtypeStruct((batch_size,) + tuple(info.target_shape), 'uint8')
+    if info.pairing == 'unpaired':
+      out['y_index'] = jax.ShapeDtypeStruct((batch_size,), 'int32')
   return out
 
 
@@ -152,7 +156,7 @@ def build(config, workdir: str, family: Family, devices=None,
   info = train_source.info
   model = family.make(run, info)
   prepare = data_lib.make_prepare(run.data.pixels, info, run.data.random_flip)
-  pipeline = data_lib.Pipeline(
+  pipeline = data_lib.make_pipeline(
       train_source, run.train.batch_size, seed=run.seed, shuffle=run.data.shuffle,
       process_index=jax.process_index(), process_count=jax.process_count())
   init_state = make_init_state(model, prepare)

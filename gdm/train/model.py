@@ -42,6 +42,10 @@ class Model:
   # Labels of the pictures (gdm.train.pictures): keyed by a `visualize` picture's name,
   # 'samples' (the evaluator's sample grid), 'sample/x' (--mode=sample) or 'MODE/ARRAY'.
   captions: Mapping[str, GridLabels] = dataclasses.field(default_factory=dict)
+  # translate(params, model_state, batch, key) -> outputs in data space for the prepared
+  # batch's `x` (image-to-image models; None for others). Sample metrics then score the
+  # translations of the evaluation split against the target images `y`, not `sample`.
+  translate: Callable[[dict, Pytree, dict, jax.Array], jax.Array] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

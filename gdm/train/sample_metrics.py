@@ -4,11 +4,14 @@ Samples are drawn in batches from the EMA params, turned into uint8 images and p
 a feature extractor (FID Inception-v3 by default). FID statistics are accumulated as they
 stream; KID and precision/recall keep the pooled features (8 KiB per image). The reference
 side is either a statistics file (FID only, pytorch-fid format) or the first N images of a
-dataset split, read the same way.
+dataset split, read the same way. Image-to-image models (`Model.translate`) are scored by the
+translations of the first N examples of the evaluation split instead of samples, against the
+target images (`y`) of the reference split.
 """
 import numpy as np
 
 from gdm import data as data_lib
+from gdm.data import pairs
 from gdm.metrics import distribution as dist
 from gdm.metrics.streaming import StreamingStats
 from gdm.train.evaluation import Evaluator
@@ -61,33 +64,54 @@ def _batch_sizes(num: int, batch_size: int):
     yield min(batch_size, num - start)
 
 
+def check_translations(num: int, eval_source, reference_source):
+  """One-line error unless a translation model has `num` inputs and targets to score."""
+  from_eval, targets = len(eval_source), pairs.num_targets(reference_source)
+  if num > min(from_eval, targets):
+    raise ValueError(f'--num_samples={num}: a translation model is scored on translations of '
+                     f'the evaluation split ({from_eval} images) against target images of the '
+                     f'reference split ({targets}); ask for at most {min(from_eval, targets)}')
+
+
+def _drawn(evaluator: Evaluator, state, num: int, batch_size: int):
+  """Samples, or for a translation model the evaluation split's translations."""
+  if evaluator.exp.model.translate is not None:
+    for out in evaluator.translations(state, num=num, batch_size=batch_size):
+      yield out['outputs']
+    return
+  for i, n in enumerate(_batch_sizes(num, batch_size)):
+    yield evaluator.sample(state, n, index=i)
+
+
 def sample_features(evaluator: Evaluator, state, num: int, batch_size: int, feature_fn,
                     keep_pool: bool, keep_logits: bool) -> _Features:
   out = _Features(keep_pool, keep_logits)
   exp = evaluator.exp
-  for i, n in enumerate(_batch_sizes(num, batch_size)):
-    x = evaluator.sample(state, n, index=i)
+  for x in _drawn(evaluator, state, num, batch_size):
     if exp.info.is_image:   # feature extractors read data as stored: uint8 pixels
       x = np.asarray(data_lib.to_uint8(x, exp.config.data.pixels))
     out.add(*feature_fn(x))
   return out
 
 
-def dataset_features(source, num: int, batch_size: int, feature_fn,
-                     keep_pool: bool) -> _Features:
-  """Features of the first `num` examples of a source, as stored (no preprocessing)."""
-  if num > len(source):
-    raise ValueError(f'asked for {num} reference images, the split has {len(source)}')
+def dataset_features(source, num: int, batch_size: int, feature_fn, keep_pool: bool,
+                     field: str = 'x') -> _Features:
+  """Features of the first `num` examples of a source, as stored (no preprocessing);
+  `field` 'y' reads a translation source's target images."""
+  available = pairs.num_targets(source) if field == 'y' else len(source)
+  if num > available:
+    raise ValueError(f'asked for {num} reference images, the split has {available}')
   out = _Features(keep_pool, keep_logits=False)
   for start, n in zip(range(0, num, batch_size), _batch_sizes(num, batch_size)):
-    out.add(*feature_fn(source[np.arange(start, start + n)]['x']))
+    out.add(*feature_fn(source[np.arange(start, start + n)][field]))
   return out
 
 
 def evaluate_samples(evaluator: Evaluator, state, metrics, num_samples: int, batch_size: int,
                      feature_fn, reference_source=None, ref_stats_path: str = '',
                      kid_subsets: int = 100, kid_subset_size: int = 1000, is_splits: int = 10,
-                     pr_k: int = 3, suffix: str = '') -> dict[str, float]:
+                     pr_k: int = 3, suffix: str = '',
+                     reference_field: str = 'x') -> dict[str, float]:
   """{'eval/fid': ..., 'eval/kid': ..., 'eval/kid_std', 'eval/is', 'eval/is_std',
   'eval/precision', 'eval/recall'} for the requested metrics, each name + `suffix`
   ('_domain' for domain-classifier features, '_raw' for raw values)."""
@@ -99,7 +123,8 @@ def evaluate_samples(evaluator: Evaluator, state, metrics, num_samples: int, bat
   real = None
   if need_ref_features:
     real = dataset_features(reference_source, num_samples, batch_size, feature_fn,
-                            keep_pool='kid' in metrics or 'pr' in metrics)
+                            keep_pool='kid' in metrics or 'pr' in metrics,
+                            field=reference_field)
   out = {}
   if 'fid' in metrics:
     mu, sigma = fake.stats.result()

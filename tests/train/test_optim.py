@@ -16,13 +16,13 @@ def opt_config(**kw):
   return OptimizerConfig(**kw)
 
 
-def _hand_lr(schedule, lr, warmup, num_steps, end_factor, s):
+def _hand_lr(schedule, lr, warmup, num_steps, end_factor, s, hold=0):
   if s < warmup:
     return lr * s / warmup
-  d = max(num_steps - warmup, 1)
-  t = min(s - warmup, d)
-  if schedule == 'constant':
+  if schedule == 'constant' or s < warmup + hold:
     return lr
+  d = max(num_steps - warmup - hold, 1)
+  t = min(s - warmup - hold, d)
   if schedule == 'cosine':
     return lr * (end_factor + (1 - end_factor) * 0.5 * (1 + math.cos(math.pi * t / d)))
   return lr + (lr * end_factor - lr) * t / d
@@ -42,6 +42,23 @@ def test_schedule_values(schedule, warmup, end_factor):
     want = _hand_lr(schedule, lr, warmup, num_steps, end_factor, s)
     np.testing.assert_allclose(float(sched(s)), want, rtol=1e-5, atol=1e-9,
                                err_msg=f'{schedule} warmup={warmup} step={s}')
+
+
+@pytest.mark.parametrize('schedule', SCHEDULES)
+@pytest.mark.parametrize('warmup', [0, 10])
+def test_hold_then_decay(schedule, warmup):
+  """hold_steps at full lr after warmup, then the decay over what is left (CycleGAN: lr for
+  the first half of the run, then linearly to 0)."""
+  lr, num_steps, hold = 0.02, 100, 40
+  sched = make_schedule(opt_config(learning_rate=lr, schedule=schedule, warmup_steps=warmup,
+                                   hold_steps=hold), num_steps)
+  for s in STEPS:
+    want = _hand_lr(schedule, lr, warmup, num_steps, 0.0, s, hold)
+    np.testing.assert_allclose(float(sched(s)), want, rtol=1e-5, atol=1e-9,
+                               err_msg=f'{schedule} warmup={warmup} step={s}')
+  cyclegan = make_schedule(opt_config(learning_rate=lr, schedule='linear', hold_steps=50), 100)
+  np.testing.assert_allclose([float(cyclegan(s)) for s in (0, 49, 50, 75, 100)],
+                             [lr, lr, lr, lr / 2, 0.0], rtol=1e-6, atol=1e-9)
 
 
 def test_schedule_landmarks():
