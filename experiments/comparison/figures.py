@@ -19,7 +19,7 @@ def loss_curves(results: dict) -> bytes:
   """One panel per family: each stage's logged train losses against the step."""
   names = list(results)
   rows = max(math.ceil(len(names) / COLS), 1)
-  fig = Figure(figsize=(3.2 * COLS, 2.4 * rows))
+  fig = Figure(figsize=(3.2 * COLS, 2.4 * rows), layout='constrained')
   for i, name in enumerate(names):
     ax = fig.add_subplot(rows, COLS, i + 1)
     for stage, numbers in results[name]['stages'].items():
@@ -35,10 +35,15 @@ def loss_curves(results: dict) -> bytes:
   return _png(fig)
 
 
-def precision_recall(results: dict) -> bytes:
-  """Each family's (recall, precision) of its samples in the domain features."""
+def precision_recall(results: dict, reference: dict | None = None) -> bytes:
+  """Each family's (recall, precision) of its samples in the domain features, and the
+  held-out digits' (`reference`) as a star."""
   fig = Figure(figsize=(4.8, 4.2))
   ax = fig.add_subplot(1, 1, 1)
+  if reference:
+    ax.scatter([reference['recall']], [reference['precision']], s=90, marker='*', c='k')
+    ax.annotate('test digits', (reference['recall'], reference['precision']),
+                textcoords='offset points', xytext=(4, -10), fontsize=8)
   for name, result in results.items():
     s = result['samples']
     ax.scatter([s['recall']], [s['precision']], s=40)

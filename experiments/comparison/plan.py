@@ -82,7 +82,7 @@ ENTRIES = {e.name: e for e in (
         note='samples: a Gated PixelCNN prior over the 4x4 code maps, decoded'),
     _one('gan'),
     _one('diffusion', likelihoods=(
-        Likelihood('DDPM bound', 'nll', 'bound', DISCRETE, note='all T terms'),)),
+        Likelihood('DDPM', 'nll', 'bound', DISCRETE, note='all T terms'),)),
     _one('flow', likelihoods=(
         Likelihood('exact', 'nll', 'exact', DENSITY,
                    note='density of the dequantized pixels'),)),

@@ -36,8 +36,13 @@ def likelihood_cell(rows: list[dict]) -> str:
   """'0.91 exact (41.2)' per likelihood, or '—' for families without one."""
   if not rows:
     return '—'
-  return '; '.join(f'{_num(r["bpd"])} {r["name"] if r["name"] != r["label"] else ""} '
-                   f'{r["label"]} ({_num(r["nll"], 4)})'.replace('  ', ' ') for r in rows)
+  return '; '.join(f'{_num(r["bpd"])} {_name(r)} ({_num(r["nll"], 4)})' for r in rows)
+
+
+def _name(row: dict) -> str:
+  """'IWAE estimate', 'exact', 'DDPM bound': the label once."""
+  return row['name'] if row['label'] in row['name'].split() else f'{row["name"]} {row["label"]}'
+
 
 
 def table_rows(report: dict) -> list[list[str]]:
@@ -97,13 +102,14 @@ STYLE = ('body{font-family:sans-serif;margin:2em;max-width:80em}table{border-col
 
 def page(report: dict, summary: str) -> str:
   results = report['families']
+  scatter = figures.precision_recall(results, report.get('reference'))
   return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>gdm compare</title>'
           f'<style>{STYLE}</style></head><body><h1>One table across families</h1>'
           f'<p>{html.escape(summary)}</p>{_table(report)}'
           f'<h2>Samples</h2>{_samples(report)}'
           f'<h2>Training</h2>{_img(figures.loss_curves(results), "loss curves")}'
           f'<h2>Precision and recall</h2>'
-          f'{_img(figures.precision_recall(results), "precision/recall scatter")}'
+          f'{_img(scatter, "precision/recall scatter")}'
           f'</body></html>')
 
 
@@ -124,7 +130,7 @@ def summary(report: dict) -> str:
 def write(workdir: str, report: dict) -> str:
   """Writes report.json, report.html and report.md into `workdir`; returns the html path."""
   with open(os.path.join(workdir, 'report.json'), 'w') as f:
-    json.dump(report, f, indent=1, sort_keys=True)
+    json.dump(report, f, indent=1)   # families in the table's order
   with open(os.path.join(workdir, 'report.md'), 'w') as f:
     f.write(markdown(report))
   path = os.path.join(workdir, 'report.html')
