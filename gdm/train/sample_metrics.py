@@ -125,6 +125,16 @@ def evaluate_samples(evaluator: Evaluator, state, metrics, num_samples: int, bat
     real = dataset_features(reference_source, num_samples, batch_size, feature_fn,
                             keep_pool='kid' in metrics or 'pr' in metrics,
                             field=reference_field)
+  return feature_metrics(fake, real, metrics, ref_stats_path, kid_subsets, kid_subset_size,
+                         is_splits, pr_k, suffix)
+
+
+def feature_metrics(fake: _Features, real: _Features | None, metrics, ref_stats_path: str = '',
+                    kid_subsets: int = 100, kid_subset_size: int = 1000, is_splits: int = 10,
+                    pr_k: int = 3, suffix: str = '') -> dict[str, float]:
+  """The metrics of `fake` features against `real` ones (or, for FID, `ref_stats_path`);
+  names as evaluate_samples gives them. Either side may be a dataset (e.g. held-out data
+  against the training data, the floor a model's samples are read against)."""
   out = {}
   if 'fid' in metrics:
     mu, sigma = fake.stats.result()
