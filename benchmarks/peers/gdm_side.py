@@ -26,12 +26,13 @@ def timed(fn, repeats: int) -> float:
   return (time.perf_counter() - start) / repeats
 
 
-def _model(channels: int, batch: int, **model):
+def _model(channels: int, batch: int, wgrad_chunk: int = 4, **model):
   from experiments.configs.diffusion import ddpm_cifar10
   from experiments.families import FAMILIES
   from gdm.data.source import DatasetInfo
   config = ddpm_cifar10.get_config()
   config.model.unet.channels = channels
+  config.model.unet.cpu_wgrad_chunk = wgrad_chunk
   config.model.update(model)
   config.train.batch_size = batch
   info = DatasetInfo('cifar10', (32, 32, 3), 'image', num_classes=10)
@@ -41,7 +42,7 @@ def _model(channels: int, batch: int, **model):
 def unet_train(args):
   from gdm.train import state as state_lib
   from gdm.train.step import make_train_step
-  config, model = _model(args.channels, args.batch)
+  config, model = _model(args.channels, args.batch, args.wgrad_chunk)
   batch = {'x': np.random.default_rng(0).integers(0, 256, (1, args.batch, 32, 32, 3),
                                                   dtype=np.uint8)}
   prepare = lambda b, k, t: {'x': b['x'].astype('float32') / 127.5 - 1}  # noqa: E731
@@ -81,6 +82,8 @@ def main():
   parser.add_argument('--channels', type=int, default=32)
   parser.add_argument('--batch', type=int, default=8)
   parser.add_argument('--repeats', type=int, default=3)
+  parser.add_argument('--wgrad_chunk', type=int, default=4,
+                      help='model.unet.cpu_wgrad_chunk (0: the plain XLA kernel gradient)')
   args = parser.parse_args()
   out = {'unet_train': unet_train, 'ddim50': ddim50, 'inception': inception}[args.work](args)
   print(json.dumps({'side': 'gdm', 'work': args.work, **{k: round(v, 3)

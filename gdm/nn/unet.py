@@ -4,14 +4,15 @@ two-layer MLP of width 4 x channels (35.7M parameters on 32x32x3). Any square si
 halvings the levels divide (28x28 with three levels, 64x64 with four or more); a class label
 (index num_classes = "no label", for classifier-free guidance) is embedded and added to the
 timestep embedding. Extra input channels (a super-resolution model's upsampled low-resolution
-image) are simply concatenated to x by the caller."""
+image) are simply concatenated to x by the caller. `wgrad_chunk`: see gdm.nn.unet_blocks."""
 from typing import Sequence
 
 import flax.linen as nn
 import jax.numpy as jnp
 
 from gdm.nn.time_embedding import sinusoidal_embedding
-from gdm.nn.unet_blocks import ZERO, AttnBlock, Downsample, ResBlock, Upsample, group_norm
+from gdm.nn.unet_blocks import (ZERO, AttnBlock, Downsample, ResBlock, Upsample, conv3x3,
+                                 group_norm)
 
 
 def check_unet_size(image_size: int, channel_mult: Sequence[int]):
@@ -31,6 +32,7 @@ class UNet(nn.Module):
   dropout: float = 0.1
   num_classes: int = 0
   dtype: jnp.dtype = jnp.float32
+  wgrad_chunk: int = 0
 
   @nn.compact
   def __call__(self, x, t, y=None, train: bool = False):
@@ -42,10 +44,12 @@ class UNet(nn.Module):
       temb = temb + nn.Embed(self.num_classes + 1, 4 * self.ch, name='label')(y).astype(
           temb.dtype)
 
-    def res(h, out_ch, name):
-      return ResBlock(out_ch, self.dropout, d, name=name)(h, temb, train)
+    wc = self.wgrad_chunk
 
-    hs = [nn.Conv(self.ch, (3, 3), dtype=d, name='conv_in')(x.astype(d))]
+    def res(h, out_ch, name):
+      return ResBlock(out_ch, self.dropout, d, wc, name=name)(h, temb, train)
+
+    hs = [conv3x3(self.ch, d, 'conv_in', wc)(x.astype(d))]
     for i, mult in enumerate(self.ch_mult):
       for j in range(self.num_res_blocks):
         h = res(hs[-1], self.ch * mult, f'down{i}_res{j}')
@@ -53,7 +57,7 @@ class UNet(nn.Module):
           h = AttnBlock(d, name=f'down{i}_attn{j}')(h)
         hs.append(h)
       if i != len(self.ch_mult) - 1:
-        hs.append(Downsample(d, name=f'down{i}_downsample')(hs[-1]))
+        hs.append(Downsample(d, wc, name=f'down{i}_downsample')(hs[-1]))
     h = res(hs[-1], hs[-1].shape[-1], 'mid_res0')
     h = AttnBlock(d, name='mid_attn')(h)
     h = res(h, h.shape[-1], 'mid_res1')
@@ -63,8 +67,8 @@ class UNet(nn.Module):
         if h.shape[1] in self.attn_resolutions:
           h = AttnBlock(d, name=f'up{i}_attn{j}')(h)
       if i != 0:
-        h = Upsample(d, name=f'up{i}_upsample')(h)
+        h = Upsample(d, wc, name=f'up{i}_upsample')(h)
     assert not hs
     h = nn.swish(group_norm(h.shape[-1], d, 'norm_out')(h))
-    out = nn.Conv(self.out_ch, (3, 3), dtype=d, kernel_init=ZERO, name='conv_out')(h)
+    out = conv3x3(self.out_ch, d, 'conv_out', wc, kernel_init=ZERO)(h)
     return out.astype(jnp.float32)

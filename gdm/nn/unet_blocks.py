@@ -1,14 +1,23 @@
 """The DDPM UNet's blocks (Ho et al., 2020, appendix B; their TF code's resnet_block,
 attn_block, downsample and upsample): GroupNorm, swish, 3x3 convs, a timestep projection added
 between the convs, dropout before the second conv, whose init is zero (as their init_scale=0)
-so every block starts as the identity."""
+so every block starts as the identity. `wgrad_chunk` > 0: 3x3 convs take their kernel
+gradient in batch slices of that size (gdm.nn.chunked_conv: XLA:CPU's is slow at large
+batches)."""
 import math
 
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+from gdm.nn.chunked_conv import chunked_conv
+
 ZERO = nn.initializers.zeros
+
+
+def conv3x3(features: int, dtype, name: str, wgrad_chunk: int, **kw) -> nn.Conv:
+  return nn.Conv(features, (3, 3), dtype=dtype, name=name,
+                 conv_general_dilated=chunked_conv(wgrad_chunk), **kw)
 
 
 def group_norm(channels: int, dtype, name: str) -> nn.GroupNorm:
@@ -20,15 +29,16 @@ class ResBlock(nn.Module):
   out_ch: int
   dropout: float = 0.0
   dtype: jnp.dtype = jnp.float32
+  wgrad_chunk: int = 0
 
   @nn.compact
   def __call__(self, x, temb, train: bool):
     h = nn.swish(group_norm(x.shape[-1], self.dtype, 'norm0')(x))
-    h = nn.Conv(self.out_ch, (3, 3), dtype=self.dtype, name='conv0')(h)
+    h = conv3x3(self.out_ch, self.dtype, 'conv0', self.wgrad_chunk)(h)
     h = h + nn.Dense(self.out_ch, dtype=self.dtype, name='temb')(nn.swish(temb))[:, None, None]
     h = nn.swish(group_norm(self.out_ch, self.dtype, 'norm1')(h))
     h = nn.Dropout(self.dropout)(h, deterministic=not train)
-    h = nn.Conv(self.out_ch, (3, 3), dtype=self.dtype, kernel_init=ZERO, name='conv1')(h)
+    h = conv3x3(self.out_ch, self.dtype, 'conv1', self.wgrad_chunk, kernel_init=ZERO)(h)
     if x.shape[-1] != self.out_ch:
       x = nn.Dense(self.out_ch, dtype=self.dtype, name='skip')(x)   # DDPM's "nin"
     return x + h
@@ -52,17 +62,19 @@ class AttnBlock(nn.Module):
 
 class Downsample(nn.Module):
   dtype: jnp.dtype = jnp.float32
+  wgrad_chunk: int = 0
 
   @nn.compact
   def __call__(self, x):
-    return nn.Conv(x.shape[-1], (3, 3), strides=2, dtype=self.dtype, name='conv')(x)
+    return conv3x3(x.shape[-1], self.dtype, 'conv', self.wgrad_chunk, strides=2)(x)
 
 
 class Upsample(nn.Module):
   dtype: jnp.dtype = jnp.float32
+  wgrad_chunk: int = 0
 
   @nn.compact
   def __call__(self, x):
     b, h, w, c = x.shape
     x = jax.image.resize(x, (b, 2 * h, 2 * w, c), 'nearest')
-    return nn.Conv(c, (3, 3), dtype=self.dtype, name='conv')(x)
+    return conv3x3(c, self.dtype, 'conv', self.wgrad_chunk)(x)

@@ -52,8 +52,14 @@ class UNetConfig:
   num_res_blocks: int = 2
   attn_resolutions: tuple[int, ...] = (16,)
   dropout: float = 0.1
+  # On the CPU backend, 3x3 convs take their kernel gradient in batch slices of this size
+  # (gdm.nn.chunked_conv: XLA:CPU's gets slower per example with the batch); 0 = off.
+  # Other backends ignore it.
+  cpu_wgrad_chunk: int = 4
 
   def __post_init__(self):
+    require(self.cpu_wgrad_chunk >= 0, 'cpu_wgrad_chunk', self.cpu_wgrad_chunk,
+            'must be >= 0 (0 = off)')
     require(self.channels >= 1, 'channels', self.channels, 'must be >= 1')
     require(len(self.channel_mult) >= 1 and all(c > 0 for c in self.channel_mult),
             'channel_mult', self.channel_mult, 'must hold one or more positive multipliers')

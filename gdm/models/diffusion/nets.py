@@ -1,6 +1,7 @@
 """The diffusion family's network: the toy MLP (vectors) or the DDPM UNet (images), reading
 x_t (with any conditioning channels), a time input and optionally a label."""
 import flax.linen as nn
+import jax
 
 from gdm.models.diffusion.config import DiffusionConfig
 from gdm.nn.score_mlp import ScoreMLP
@@ -12,5 +13,6 @@ def build_net(m: DiffusionConfig, out_channels: int, num_classes: int, dtype) ->
   if m.net == 'mlp':
     return ScoreMLP(tuple(m.mlp.hidden), out_channels, m.mlp.act, num_classes, dtype)
   u = m.unet
+  chunk = u.cpu_wgrad_chunk if jax.default_backend() == 'cpu' else 0
   return UNet(out_channels, u.channels, tuple(u.channel_mult), u.num_res_blocks,
-              tuple(u.attn_resolutions), u.dropout, num_classes, dtype)
+              tuple(u.attn_resolutions), u.dropout, num_classes, dtype, chunk)
