@@ -29,7 +29,7 @@ from gdm.nn.mlp import MLP, activation
 from gdm.nn.self_attention import SelfAttention
 from gdm.nn.spectral_norm import apply_layer
 
-KINDS = ('mlp', 'dcgan', 'resnet')
+KINDS = ('mlp', 'dcgan', 'resnet', 'progan', 'biggan')   # progan_nets.py, biggan_nets.py
 D_NORMS = ('none', 'batch', 'layer')
 OUTPUTS = {'linear': lambda x: x, 'tanh': jnp.tanh, 'sigmoid': jax.nn.sigmoid}
 
