@@ -20,8 +20,6 @@ class TrainConfig:
   num_steps: int = 2000
   batch_size: int = 128         # global batch, split over all devices of all processes
   steps_per_call: int = 1       # >1: several steps per jitted call with lax.scan
-  grad_accum: int = 1           # >1: each update averages the gradients of this many
-                                # equal slices of its batch, run one after another (memory)
   log_every: int = 100
   eval_every: int = 1000        # 0 = only at the end
   checkpoint_every: int = 1000
@@ -36,8 +34,8 @@ class TrainConfig:
   optimizer: OptimizerConfig = OptimizerConfig()
 
   def __post_init__(self):
-    for key in ('num_steps', 'batch_size', 'steps_per_call', 'grad_accum', 'log_every',
-                'checkpoint_every', 'keep_checkpoints', 'max_nonfinite'):
+    for key in ('num_steps', 'batch_size', 'steps_per_call', 'log_every', 'checkpoint_every',
+                'keep_checkpoints', 'max_nonfinite'):
       require(getattr(self, key) >= 1, key, getattr(self, key), 'must be >= 1')
     for key in ('eval_every', 'sample_every'):
       require(getattr(self, key) >= 0, key, getattr(self, key), 'must be >= 0 (0 = only at '
@@ -45,8 +43,6 @@ class TrainConfig:
     for key in ('log_every', 'checkpoint_every', 'eval_every', 'sample_every'):
       require(getattr(self, key) % self.steps_per_call == 0, key, getattr(self, key),
               f'must be a multiple of train.steps_per_call={self.steps_per_call}')
-    require(self.batch_size % self.grad_accum == 0, 'grad_accum', self.grad_accum,
-            f'must divide train.batch_size={self.batch_size}')
     require(0.0 <= self.ema_decay < 1.0, 'ema_decay', self.ema_decay, 'must be in [0, 1)')
     require(self.param_growth_limit == 0 or self.param_growth_limit > 1,
             'param_growth_limit', self.param_growth_limit, 'must be > 1 (or 0 = off)')

@@ -140,9 +140,6 @@ def build(config, workdir: str, family: Family, devices=None,
   run = parse_run(config, family.config, migrate)
   mesh = distributed.make_mesh(devices)
   distributed.check_batch_size(run.train.batch_size, mesh)
-  if run.train.grad_accum > 1:
-    distributed.check_batch_size(run.train.batch_size // run.train.grad_accum, mesh,
-                                 'train.batch_size / train.grad_accum')
   distributed.check_batch_size(run.eval.batch_size, mesh, 'eval.batch_size')
 
   train_source = data_lib.load_source(run.data, run.data.train_split)

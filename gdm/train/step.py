@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from gdm.train import accumulate, rng
+from gdm.train import rng
 from gdm.train.players import Player
 from gdm.train.state import TrainState
 
@@ -43,13 +43,11 @@ def update_is_sane(loss, grad_norm, old_params, new_params, growth_limit: float)
 
 
 def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: float,
-                    param_growth_limit: float = 0.0, grad_accum: int = 1):
+                    param_growth_limit: float = 0.0):
   """Returns step(state, batch, base_key) -> (state, metrics) for one train step.
 
   `prepare(batch, key, train)` turns a raw micro-batch into model inputs on device
   (scaling, dequantization, flips), keyed by step so that it does not depend on sharding.
-  `grad_accum` > 1 averages each update's gradient over that many slices of its micro-batch
-  (gdm.train.accumulate).
   """
   names = [p.name for p in players]
   if len(set(names)) != len(names):
@@ -57,12 +55,12 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
   multi = len(players) > 1
 
   def player_update(player, index, params, opt_state, model_state, batch, key, step):
-    def loss_of(own, state, b, k):
-      return player.loss_fn({**params, player.name: own}, state, b, k, step)
+    def loss_of(own):
+      return player.loss_fn({**params, player.name: own}, model_state, batch, key, step)
 
     own = params[player.name]
-    (loss, (metrics, new_model_state)), grads = accumulate.value_and_grad(
-        loss_of, own, model_state, batch, key, grad_accum)
+    (loss, (metrics, new_model_state)), grads = jax.value_and_grad(
+        loss_of, has_aux=True)(own)
     grad_norm = optax.global_norm(grads)
     updates, new_opt = player.optimizer.update(grads, opt_state[player.name], own)
     new_own = optax.apply_updates(own, updates)
