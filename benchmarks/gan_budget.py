@@ -70,22 +70,29 @@ def _launch(name: str):
   return workdir, cmd, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
 
 
-def _wait(proc, start: float, workdir: str):
-  """Waits for proc, SIGTERM at the budget; (exit code, wall s, CPU s). With
-  --budget_after_compile the budget starts at the run's first log line (step 20)."""
-  clock = None if FLAGS.budget_after_compile else start
-  while True:
-    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-    if pid:
-      proc.returncode = os.waitstatus_to_exitcode(status)
-      return proc.returncode, time.time() - start, usage.ru_utime + usage.ru_stime
-    if clock is None and os.path.exists(os.path.join(workdir, writer.METRICS_FILE)):
-      clock = time.time()
-    if (clock is not None and time.time() - clock > FLAGS.budget
-        and not getattr(proc, 'termed', False)):
-      proc.send_signal(signal.SIGTERM)
-      proc.termed = True
+def _wait(runs: list) -> list:
+  """Polls every (name, workdir, proc, start) at once, SIGTERM at each one's budget; one
+  (exit code, wall s, CPU s) per run. With --budget_after_compile a budget starts at the
+  run's first log line (step 20)."""
+  clocks = [None if FLAGS.budget_after_compile else start for _, _, _, start in runs]
+  done = [None] * len(runs)
+  while None in done:
+    for i, (_, workdir, proc, start) in enumerate(runs):
+      if done[i] is not None:
+        continue
+      pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+      if pid:
+        done[i] = (os.waitstatus_to_exitcode(status), time.time() - start,
+                   usage.ru_utime + usage.ru_stime)
+        continue
+      if clocks[i] is None and os.path.exists(os.path.join(workdir, writer.METRICS_FILE)):
+        clocks[i] = time.time()
+      if (clocks[i] is not None and time.time() - clocks[i] > FLAGS.budget
+          and not getattr(proc, 'termed', False)):
+        proc.send_signal(signal.SIGTERM)
+        proc.termed = True
     time.sleep(1.0)
+  return done
 
 
 def _last_step(workdir: str) -> int:
@@ -110,15 +117,17 @@ def _evaluate(workdir: str) -> dict:
 def main(argv):
   del argv
   os.makedirs(FLAGS.root, exist_ok=True)
-  results, launched = [], []
+  results = []
   for name in FLAGS.runs:
     workdir, _, proc = _launch(name)
-    launched.append((name, workdir, proc, time.time()))
+    run = (name, workdir, proc, time.time())
     if not FLAGS.concurrent:
-      results.append((name, workdir, _wait(proc, launched[-1][3], workdir)))
+      results += [(name, workdir, *_wait([run]))]
+    else:
+      results.append(run)
   if FLAGS.concurrent:
-    results = [(name, workdir, _wait(proc, start, workdir))
-               for name, workdir, proc, start in launched]
+    results = [(name, workdir, out) for (name, workdir, _, _), out in
+               zip(results, _wait(results))]
   print('| run | steps | wall s | CPU s | examples/s | fid_domain | kid_domain | precision | '
         'recall |')
   print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
