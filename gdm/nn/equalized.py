@@ -1,10 +1,11 @@
 """Equalized learning rate (Karras et al., 2018, ProGAN Sec. 4.1; every layer of StyleGAN2).
 
-Weights are stored N(0, 1 / lr_mul^2) and scaled at run time by lr_mul / sqrt(fan_in) (He's
-constant), so Adam's scale-free steps move every layer at the same relative speed;
-`lr_mul` < 1 slows a layer down (StyleGAN's mapping network: 0.01). Biases are stored
-divided by lr_mul likewise. `scaled_leaky_relu` is StyleGAN2's activation: leaky ReLU (0.2)
-times sqrt(2), which keeps the second moment of He-scaled activations.
+Weights are stored N(0, 1 / lr_mul^2) and scaled at every call by gain * lr_mul / sqrt(fan_in)
+(He's constant), so an adaptive optimizer's scale-free steps move every layer at the same
+relative speed whatever its fan-in. `gain`: sqrt(2) (HE_GAIN) before a leaky ReLU as ProGAN
+has it, 1 for linear outputs and for StyleGAN2, whose activation carries the sqrt(2) instead
+(`scaled_leaky_relu`). `lr_mul` < 1 slows a layer down (StyleGAN's mapping network: 0.01).
+Biases are stored divided by lr_mul likewise.
 """
 import math
 
@@ -13,6 +14,11 @@ import jax
 import jax.numpy as jnp
 
 LEAK = 0.2
+HE_GAIN = math.sqrt(2.0)
+
+
+def he_scale(fan_in: int, gain: float = HE_GAIN) -> float:
+  return gain / math.sqrt(fan_in)
 
 
 def scaled_leaky_relu(x):
@@ -21,6 +27,7 @@ def scaled_leaky_relu(x):
 
 class EqualizedDense(nn.Module):
   features: int
+  gain: float = 1.0
   lr_mul: float = 1.0
   bias_init: float = 0.0        # the bias's initial effective value (1 for style affines)
   use_bias: bool = True
@@ -29,9 +36,10 @@ class EqualizedDense(nn.Module):
   @nn.compact
   def __call__(self, x):
     fan_in = x.shape[-1]
-    w = self.param('weight', nn.initializers.normal(1.0 / self.lr_mul),
+    w = self.param('kernel', nn.initializers.normal(1.0 / self.lr_mul),
                    (fan_in, self.features))
-    y = x.astype(self.dtype) @ (w * (self.lr_mul / math.sqrt(fan_in))).astype(self.dtype)
+    scale = he_scale(fan_in, self.gain) * self.lr_mul
+    y = jnp.dot(x.astype(self.dtype), (w * scale).astype(self.dtype))
     if self.use_bias:
       b = self.param('bias', nn.initializers.constant(self.bias_init / self.lr_mul),
                      (self.features,))
@@ -48,17 +56,19 @@ def conv(x, w, stride: int = 1, padding='SAME'):
 class EqualizedConv(nn.Module):
   """A k x k convolution with equalized learning rate; `padding` as lax takes it."""
   features: int
-  kernel_size: int
+  kernel_size: int = 3
   stride: int = 1
   padding: str | tuple = 'SAME'
+  gain: float = 1.0
   use_bias: bool = True
   dtype: jnp.dtype = jnp.float32
 
   @nn.compact
   def __call__(self, x):
-    k, fan_in = self.kernel_size, self.kernel_size ** 2 * x.shape[-1]
-    w = self.param('weight', nn.initializers.normal(1.0), (k, k, x.shape[-1], self.features))
-    y = conv(x.astype(self.dtype), w / math.sqrt(fan_in), self.stride, self.padding)
+    k, cin = self.kernel_size, x.shape[-1]
+    w = self.param('kernel', nn.initializers.normal(1.0), (k, k, cin, self.features))
+    y = conv(x.astype(self.dtype), w * he_scale(k * k * cin, self.gain), self.stride,
+             self.padding)
     if self.use_bias:
       y = y + self.param('bias', nn.initializers.zeros, (self.features,)).astype(self.dtype)
     return y

@@ -42,7 +42,7 @@ def test_modulated_conv_matches_per_example_weights(demodulate):
   params = jax.tree.map(lambda v: jnp.asarray(rng.normal(size=v.shape), v.dtype), params)
   got = np.asarray(layer.apply({'params': params}, x, w))
   a = params['affine']
-  style = w @ (np.asarray(a['weight']) / math.sqrt(6)) + np.asarray(a['bias'])   # [B, I]
+  style = w @ (np.asarray(a['kernel']) / math.sqrt(6)) + np.asarray(a['bias'])   # [B, I]
   weight = np.asarray(params['weight']) / math.sqrt(3 * 3 * 3)                   # [k, k, I, O]
   per_example = style[:, None, None, :, None] * weight[None]                     # eq. 1
   if demodulate:                                                                 # eq. 3
@@ -111,12 +111,12 @@ def test_equalized_layers_scale_unit_weights_by_he_constant():
   conv = EqualizedConv(2, 3, padding='VALID')
   p = conv.init(KEY, x)['params']
   np.testing.assert_allclose(np.asarray(conv.apply({'params': p}, x))[0, 0, 0],
-                             np.asarray(p['weight']).sum(axis=(0, 1, 2)) / math.sqrt(45),
+                             np.asarray(p['kernel']).sum(axis=(0, 1, 2)) / math.sqrt(45),
                              rtol=1e-5)
   dense = EqualizedDense(3, lr_mul=0.01, bias_init=1.0)
   p = dense.init(KEY, jnp.ones((1, 4)))['params']
-  assert 50 < np.asarray(p['weight']).std() < 200     # stored N(0, 1 / lr_mul^2)
-  want = np.ones(4) @ np.asarray(p['weight']) * 0.01 / 2 + np.asarray(p['bias']) * 0.01
+  assert 50 < np.asarray(p['kernel']).std() < 200     # stored N(0, 1 / lr_mul^2)
+  want = np.ones(4) @ np.asarray(p['kernel']) * 0.01 / 2 + np.asarray(p['bias']) * 0.01
   np.testing.assert_allclose(np.asarray(dense.apply({'params': p}, jnp.ones((1, 4))))[0], want,
                              rtol=1e-5)
   np.testing.assert_allclose(np.asarray(p['bias']) * 0.01, 1.0)

@@ -2,14 +2,17 @@
 
 What every net kind shares is flat (latent size, loss, regulariser, conditioning, InfoGAN
 codes); the MLP nets read `model.mlp`, the conv nets (dcgan, resnet) `model.conv`, StyleGAN2
-`model.stylegan2`, and the discriminator's optimizer is `model.d_optimizer` (the generator's
+`model.stylegan2`, Progressive GAN `model.progan` (progan_config.py), BigGAN `model.biggan`
+(biggan_config.py), and the discriminator's optimizer is `model.d_optimizer` (the generator's
 is train.optimizer).
 """
 from typing import ClassVar
 
 from gdm.data.config import DataConfig
 from gdm.data.source import DatasetInfo
-from gdm.models.gan import nets
+from gdm.models.gan import biggan_config, nets, progan_config
+from gdm.models.gan.biggan_config import BigGANNets
+from gdm.models.gan.progan_config import ProGANNets
 from gdm.models.gan.stylegan2_config import StyleGAN2Settings
 from gdm.nn.conv import check_conv_data, check_levels
 from gdm.nn.mlp import ACTIVATIONS
@@ -18,6 +21,8 @@ from gdm.train.optim import OptimizerConfig
 from gdm.utils.schema import choice, require, section
 
 CONDITIONING = ('none', 'concat', 'acgan', 'projection')
+MIN_TRUNCATION = 0.01
+KIND_CHECKS = {'progan': progan_config.check, 'biggan': biggan_config.check}
 
 
 @section
@@ -62,10 +67,12 @@ class GANConfig:
       'd_act': 'mlp.d_act', 'g_channels': 'conv.g_channels', 'd_channels': 'conv.d_channels',
       'd_norm': 'conv.d_norm', 'd_downsample': 'conv.d_downsample',
       'attention_res': 'conv.attention_res'}
-  kind: str = 'mlp'                 # mlp | dcgan | resnet
+  kind: str = 'mlp'                 # mlp | dcgan | resnet | progan | biggan
   latent_dim: int = 16
   mlp: MLPNets = MLPNets()
   conv: ConvNets = ConvNets()
+  progan: ProGANNets = ProGANNets()
+  biggan: BigGANNets = BigGANNets()
   spectral_norm: bool = False       # spectral normalisation of every discriminator layer
   loss: str = 'non_saturating'      # a key of gdm.objectives.adversarial.LOSSES
   regularizer: str = 'none'         # none | gradient_penalty | r1
@@ -77,6 +84,9 @@ class GANConfig:
   info_categorical: int = 0         # InfoGAN: categories of one categorical code; 0 = none
   info_continuous: int = 0          # InfoGAN: continuous codes ~ U[-1, 1]
   info_weight: float = 1.0          # InfoGAN: lambda of the mutual-information term
+  drift_weight: float = 0.0         # D loss + this * E[D(x)^2] on real data (ProGAN: 0.001)
+  ortho_weight: float = 0.0         # G loss + this * BigGAN's orthogonal penalty (1e-4)
+  truncation: float = 0.0           # sampling: resample |z_i| > this (BigGAN); 0 = off
   d_optimizer: OptimizerConfig = OptimizerConfig()   # TTUR: differ it from train.optimizer
   stylegan2: StyleGAN2Settings = StyleGAN2Settings()  # kind='stylegan2' (stylegan2_config.py)
 
@@ -89,8 +99,12 @@ class GANConfig:
     require(self.n_critic >= 1, 'n_critic', self.n_critic,
             'must be >= 1 (discriminator updates per generator update)')
     require(self.latent_dim >= 1, 'latent_dim', self.latent_dim, 'must be >= 1')
-    for key in ('penalty_weight', 'weight_clip', 'aux_weight', 'info_weight'):
+    for key in ('penalty_weight', 'weight_clip', 'aux_weight', 'info_weight', 'drift_weight',
+                'ortho_weight', 'truncation'):
       require(getattr(self, key) >= 0, key, getattr(self, key), 'must be >= 0')
+    require(self.truncation == 0 or self.truncation >= MIN_TRUNCATION, 'truncation',
+            self.truncation, f'must be 0 (off) or >= {MIN_TRUNCATION} (resampling needs about '
+            f'1 / (0.8 t) draws per entry)')
     require(self.info_categorical == 0 or self.info_categorical >= 2, 'info_categorical',
             self.info_categorical, 'must be 0 or >= 2 (categories of the InfoGAN code)')
     require(self.info_continuous >= 0, 'info_continuous', self.info_continuous,
@@ -132,6 +146,8 @@ def check(m: GANConfig, data: DataConfig, info: DatasetInfo):
   if m.conditioning != 'none' and info.num_classes <= 0:
     raise ValueError(f'model.conditioning={m.conditioning!r} needs a labelled dataset; '
                      f'{info.name!r} has no labels')
+  if m.kind in KIND_CHECKS:
+    KIND_CHECKS[m.kind](m, info)
   c = m.conv
   if m.kind == 'dcgan':
     check_conv_data(info, c.g_channels, "model.kind='dcgan'")

@@ -44,7 +44,7 @@ def interpolate(gan: GAN, params, model_state, batch, key):
   for name, path in (('linear', latent.lerp), ('spherical', latent.slerp)):
     zs = jax.vmap(lambda a, b: path(a, b, GRID_COLS))(z[:ROWS], z[ROWS:])
     imgs = generate(gan, p, zs.reshape(ROWS * GRID_COLS, -1), y_rows,
-                    _repeat_rows(codes, GRID_COLS))
+                    _repeat_rows(codes, GRID_COLS), model_state)
     out[name] = grid(gan, imgs, ROWS, GRID_COLS)
   return out
 
@@ -57,12 +57,13 @@ def arithmetic(gan: GAN, params, model_state, batch, key):
   zs = jnp.stack([a, b, c, latent.latent_arithmetic(a, b, c)], 1).reshape(4 * ROWS, -1)
   _, codes = draw(gan, k_codes, ROWS)
   y = _row_labels(gan, batch, ROWS)
-  imgs = generate(gan, p, zs, None if y is None else jnp.repeat(y, 4), _repeat_rows(codes, 4))
+  imgs = generate(gan, p, zs, None if y is None else jnp.repeat(y, 4), _repeat_rows(codes, 4),
+                  model_state)
   return {'arithmetic': grid(gan, imgs, ROWS, 4), 'z': zs}
 
 
 def conditional(gan: GAN, params, model_state, batch, key):
-  return class_grid(gan, params, key)
+  return class_grid(gan, params, key, model_state)
 
 
 def codes(gan: GAN, params, model_state, batch, key):
@@ -82,7 +83,8 @@ def codes(gan: GAN, params, model_state, batch, key):
                         GRID_COLS, axis=0)
     new['cont'] = cont.at[:, 0].set(sweep)
   y = _row_labels(gan, batch, 1)
-  out = generate(gan, params['generator'], z, None if y is None else jnp.repeat(y, n), new)
+  out = generate(gan, params['generator'], z, None if y is None else jnp.repeat(y, n), new,
+                 model_state)
   return {'codes': grid(gan, out, rows, GRID_COLS)}
 
 

@@ -29,7 +29,8 @@ from gdm.nn.mlp import MLP, activation
 from gdm.nn.self_attention import SelfAttention
 from gdm.nn.spectral_norm import apply_layer
 
-KINDS = ('mlp', 'dcgan', 'resnet', 'stylegan2')   # stylegan2: stylegan2_nets.py
+KINDS = ('mlp', 'dcgan', 'resnet', 'stylegan2', 'progan', 'biggan')
+# stylegan2: stylegan2_nets.py; progan, biggan: progan_nets.py, biggan_nets.py
 D_NORMS = ('none', 'batch', 'layer')
 OUTPUTS = {'linear': lambda x: x, 'tanh': jnp.tanh, 'sigmoid': jax.nn.sigmoid}
 
