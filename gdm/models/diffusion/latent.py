@@ -17,21 +17,16 @@ with the run and a resumed run keeps it). The first stage's params ride in the m
 too, which the trainer passes through every step unchanged: they stay bit-identical.
 """
 import dataclasses
-import functools
-import os
 from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from gdm.data.source import DatasetInfo
 from gdm.metrics.image import psnr, ssim
-from gdm.models import first_stage
+from gdm.models import first_stage, frozen
 from gdm.models.first_stage import family as stage_lib
 from gdm.train.config import RunConfig
-from gdm.train.restore import restore_run
-from gdm.train.workdir import lock_holder
 
 ROLE = 'model.autoencoder_workdir'
 POSTERIOR_KEY = 101             # fold_in tag of a batch's posterior draw (keeps other keys)
@@ -52,43 +47,22 @@ class LatentSpace:
     return dataclasses.replace(data, name=f'{data.name} latents', shape=self.shape)
 
 
-def _trained(workdir: str, run: RunConfig, info: DatasetInfo):
-  holder = lock_holder(workdir) if os.path.isdir(workdir) else None
-  if holder is not None:
-    raise ValueError(f'{ROLE}={workdir!r} is still training ({holder}): latent diffusion needs '
-                     'a finished, frozen first stage')
-  stage = restore_run(workdir, first_stage.FAMILY, ROLE)
-  if (tuple(stage.info.shape) != tuple(info.shape)
-      or stage.config.data.pixels != run.data.pixels):
-    raise ValueError(f'{ROLE}={workdir!r} was trained on data of shape '
-                     f'{tuple(stage.info.shape)} scaled {stage.config.data.scale!r}; this run '
-                     f'has shape {tuple(info.shape)} scaled {run.data.scale!r}: set the same '
-                     'data.name, data.image_size and data.scale')
-  return (stage_lib.build(stage.config, stage.info), {'model': stage.params['model']},
-          stage.model_state)
-
-
-def _untrained(run: RunConfig, info: DatasetInfo):
-  """A first stage with the `model.untrained_autoencoder` section, on this run's data."""
-  stage_run = dataclasses.replace(run, model=run.model.untrained_autoencoder)
-  stage = stage_lib.build(stage_run, info)
-  params, model_state = jax.jit(functools.partial(stage_lib.init, stage))(
-      jax.random.PRNGKey(run.seed), {'x': jnp.zeros((1,) + tuple(info.shape))})
-  return stage, {'model': params['model']}, model_state
-
-
 def load(run: RunConfig, info: DatasetInfo) -> LatentSpace | None:
   """The latent space `run.model` asks for; None for diffusion in data space."""
   m = run.model
   if m.autoencoder_workdir:
-    stage, params, model_state = _trained(m.autoencoder_workdir, run, info)
+    restored = frozen.restore_finished(m.autoencoder_workdir, first_stage.FAMILY, ROLE, run,
+                                       info)
+    stage = stage_lib.build(restored.config, restored.info)
+    params, model_state = restored.params, restored.model_state
   elif m.untrained_autoencoder is not None:
-    stage, params, model_state = _untrained(run, info)
+    stage, params, model_state = frozen.untrained(stage_lib.build, stage_lib.init, run,
+                                                  m.untrained_autoencoder, info)
   else:
     return None
-  state = jax.tree.map(np.asarray, jax.device_get({'params': params,
-                                                   'model_state': model_state}))
-  return LatentSpace(stage, state, m.latent_scale)
+  # The discriminator (if any) is not needed to encode or decode.
+  return LatentSpace(stage, frozen.host_state({'model': params['model']}, model_state),
+                     m.latent_scale)
 
 
 def encode(space: LatentSpace, ae, x, key):
@@ -127,10 +101,12 @@ def reconstruct(space: LatentSpace, state, x, key):
 def first_stage_metrics(space: LatentSpace, state, x, key) -> dict:
   """Per-example reconstruction quality of the frozen first stage on x, and the scale."""
   x = x.astype(jnp.float32)
+  out = {'latent_scale': jnp.full((x.shape[0],), state['scale'], jnp.float32)}
+  if not space.stage.info.is_image:      # the identity first stage of vector data
+    return out
   x_hat = reconstruct(space, state, x, key)
   width = space.stage.value_range
-  out = {'first_stage_psnr': psnr(x_hat, x, width),
-         'latent_scale': jnp.full((x.shape[0],), state['scale'], jnp.float32)}
+  out['first_stage_psnr'] = psnr(x_hat, x, width)
   if min(x.shape[1:3]) >= stage_lib.SSIM_MIN_SIZE:
     out['first_stage_ssim'] = ssim(x_hat, x, width)
   return out
