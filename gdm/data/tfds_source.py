@@ -20,6 +20,7 @@ KNOWN = {
     'svhn_cropped': ((32, 32, 3), 10),
     'celeb_a': ((218, 178, 3), 0),
     'dsprites': ((64, 64, 1), 0),
+    'imagenet_resized/64x64': ((64, 64, 3), 1000),   # splits train, validation
 }
 UNLABELLED = ('celeb_a', 'dsprites')   # no `label` feature (attributes / factors instead)
 BINARY_PIXELS = ('dsprites',)          # pixels stored as 0/1
