@@ -35,8 +35,4 @@ def get_config(variant: str = ''):
   config.train.ema_decay = 0.995
   config.eval.batch_size = 64
   config.eval.num_examples = 0
-  config = common.apply_image_variant(config, variant)
-  if variant == 'smoke':
-    config.model.autoencoder_workdir = ''
-    config.model.untrained_autoencoder = first_stage.get_config('smoke').model.to_dict()
-  return config
+  return common.apply_latent_variant(config, variant, first_stage)
