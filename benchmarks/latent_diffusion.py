@@ -35,6 +35,8 @@ flags.DEFINE_string('workdir', '/tmp/ldm_bench', 'Where the runs go (reused when
 flags.DEFINE_integer('budget_s', 600, 'Training seconds for each diffusion model.')
 flags.DEFINE_integer('num_samples', 1000, 'Samples (and reference images) for FID / KID.')
 flags.DEFINE_integer('throughput_steps', 50, 'Timed train steps for the rates.')
+flags.DEFINE_bool('rates_only', False, 'Stop after the throughput (no budget runs, no FID).')
+flags.DEFINE_integer('sample_steps', 0, 'DDIM steps for the sampling rate; 0 = the config\'s.')
 flags.DEFINE_bool('charge_first_stage', False, 'Also train the latent model for the budget '
                   'minus the first stage\'s training time.')
 
@@ -104,11 +106,17 @@ def main(argv):
     budgets['latent_charged'] = FLAGS.budget_s - out['first_stage_wall_s']
   rates = {}
   for name in ('latent', 'pixel'):
+    timed = runs[name].copy_and_resolve_references()
+    if FLAGS.sample_steps:
+      timed.model.sample_steps = FLAGS.sample_steps
     rates[name] = {
-        'train': train_rates(runs[name], 'diffusion', FLAGS.throughput_steps),
-        'sample': sample_rates(runs[name], 'diffusion', 64, 2)}
+        'train': train_rates(timed, 'diffusion', FLAGS.throughput_steps),
+        'sample': sample_rates(timed, 'diffusion', 64, 2)}
   rates['latent_charged'] = rates['latent']
   out['rates'] = {k: rates[k] for k in ('latent', 'pixel')}
+  if FLAGS.rates_only:
+    print(json.dumps(out, indent=1))
+    return
   for name, config in runs.items():
     steps = int(budgets[name] * rates[name]['train']['steps_per_s'])
     workdir = os.path.join(root, name)
