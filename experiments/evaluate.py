@@ -4,14 +4,17 @@
       --inception_weights=inception.npz [--ref_stats=cifar10_train.npz]
   python -m experiments.evaluate --workdir=DIR --features=domain --domain_classifier=CLF_DIR
   python -m experiments.evaluate --workdir=DIR --mode=ref_stats --ref_stats=OUT.npz ...
+  python -m experiments.evaluate --workdir=DIR --mode=reconstructions --metrics=fid ...
 
 Samples come from the EMA params of the newest checkpoint in DIR; the reference is
 --ref_stats (FID only; pytorch-fid .npz format) or the first --num_samples examples of
 --ref_split of the run's dataset. An image-to-image (translation) run is scored by the
 translations of the first --num_samples images of its evaluation split against the target
-images of the reference split (its target domain). Values go to DIR/metrics.jsonl and
-TensorBoard as eval/* (eval/*_domain, eval/*_raw for the other feature extractors) and are
-printed as a table.
+images of the reference split (its target domain). `--mode=reconstructions` scores the run's
+reconstructions of those reference examples instead of samples (its `reconstruct` mode:
+first stages, autoencoders, latent diffusion), as eval/rfid, eval/rkid, ... Values go to
+DIR/metrics.jsonl and TensorBoard as eval/* (eval/*_domain, eval/*_raw for the other feature
+extractors) and are printed as a table.
 """
 import json
 import os
@@ -21,8 +24,9 @@ from absl import app, flags
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string('workdir', None, 'A trained run.', required=True)
-flags.DEFINE_enum('mode', 'samples', ['samples', 'ref_stats'],
-                  'samples: metrics of the model; ref_stats: write reference statistics.')
+flags.DEFINE_enum('mode', 'samples', ['samples', 'reconstructions', 'ref_stats'],
+                  'samples: metrics of the model; reconstructions: of its reconstructions '
+                  '(rFID); ref_stats: write reference statistics.')
 flags.DEFINE_list('metrics', ['fid', 'kid', 'is', 'pr'], 'fid, kid, is, pr.')
 flags.DEFINE_integer('num_samples', 50000, 'Samples (and reference examples).')
 flags.DEFINE_integer('batch_size', 0, 'Sampling / feature batch; 0 = the run\'s eval.batch_size.')
@@ -75,6 +79,10 @@ def main(argv):
       check_output(FLAGS.ref_stats)
     elif not exp.checkpointer.all_steps():
       raise ValueError(f'{exp.checkpointer.directory} has no checkpoint; train first')
+    if FLAGS.mode == 'reconstructions' and 'reconstruct' not in exp.model.modes:
+      raise ValueError(f'--mode=reconstructions needs a run with a reconstruct mode (first_stage, '
+                       f'autoencoder, vqvae2, latent diffusion); {FLAGS.workdir!r} is a '
+                       f'{family!r} run without one')
     split = FLAGS.ref_split or exp.config.data.train_split
     reference = data_lib.load_source(exp.config.data, split)
     translation = exp.model.translate is not None
@@ -85,7 +93,7 @@ def main(argv):
         domain_classifier=FLAGS.domain_classifier, classifier_family=FAMILIES['classifier'],
         shape=exp.info.target_shape if translation else exp.info.shape,
         mesh=exp.mesh)
-    if FLAGS.ref_stats and FLAGS.mode == 'samples' and 'fid' in FLAGS.metrics:
+    if FLAGS.ref_stats and FLAGS.mode != 'ref_stats' and 'fid' in FLAGS.metrics:
       dist.load_stats(FLAGS.ref_stats, dim=feature_fn.dim)   # checked before any sampling
   except ValueError as e:
     _fail(e)
@@ -102,11 +110,12 @@ def main(argv):
       Evaluator(exp), state, FLAGS.metrics, FLAGS.num_samples, batch_size, feature_fn,
       reference, FLAGS.ref_stats, FLAGS.kid_subsets, FLAGS.kid_subset_size, FLAGS.is_splits,
       FLAGS.pr_k, suffix=feature_extractors.SUFFIX[FLAGS.features],
-      reference_field='y' if translation else 'x')
+      reference_field='y' if translation else 'x',
+      reconstructions=FLAGS.mode == 'reconstructions')
   with MetricWriter(FLAGS.workdir, enabled=exp.is_writer) as writer:
     writer.write_scalars(step, scalars)
   if exp.is_writer:
-    print(f'step {step}, {FLAGS.num_samples} samples, {FLAGS.features} features')
+    print(f'step {step}, {FLAGS.num_samples} {FLAGS.mode}, {FLAGS.features} features')
     for name, value in scalars.items():
       print(f'  {name:<24} {value:.6g}')
     print(json.dumps({'step': step, **scalars}))

@@ -74,3 +74,14 @@ def one_line_error(fn) -> str:
     fn()
   assert '\n' not in str(e.value)
   return str(e.value)
+
+
+def snapshot(workdir: str) -> dict:
+  """(size, mtime) of every file and folder under workdir: equal before and after = nothing
+  written there."""
+  out = {}
+  for root, dirs, files in os.walk(workdir):
+    for name in files + dirs:
+      p = os.path.join(root, name)
+      out[p] = (os.path.getsize(p), os.path.getmtime(p))
+  return out

@@ -20,6 +20,7 @@ KNOWN = {
     'svhn_cropped': ((32, 32, 3), 10),
     'celeb_a': ((218, 178, 3), 0),
     'dsprites': ((64, 64, 1), 0),
+    'imagenet_resized/64x64': ((64, 64, 3), 1000),   # splits train, validation
 }
 # The image-to-image domains of tfds' cycle_gan (Zhu et al., 2017): splits trainA, trainB,
 # testA, testB of 256x256 colour images (gdm.data.translation_sources pairs them up).

@@ -13,6 +13,8 @@ or in `model_state` (updated by exponential moving averages, appendix A.1 of the
 * `restart_dead_codes` re-initialises codes whose EMA cluster size fell below a threshold
   to encoder outputs drawn from the batch (as in Jukebox, Dhariwal et al., 2020).
 """
+import math
+
 import jax
 import jax.numpy as jnp
 from jax.scipy.special import xlogy
@@ -65,6 +67,16 @@ def code_counts(codes: jax.Array, num_codes: int, weights: jax.Array | None = No
   if weights is not None:
     one_hot = one_hot * weights.astype(jnp.float32)[:, None, None]
   return one_hot.sum((0, 1))
+
+
+def draw_like(key: jax.Array, codes: jax.Array, num_codes: int, num: int,
+              weights: jax.Array | None = None) -> jax.Array:
+  """`num` code maps shaped like codes[0], every entry drawn independently from the code
+  frequencies of `codes` [B, ...] (weighed per example by `weights`); unused codes never.
+  Drawn as a flat vector: XLA:CPU compiles rank >= 3 random draws very slowly."""
+  logits = jnp.log(code_counts(codes, num_codes, weights))   # -inf for unused codes
+  shape = (num,) + codes.shape[1:]
+  return jax.random.categorical(key, logits, shape=(math.prod(shape),)).reshape(shape)
 
 
 def perplexity(counts: jax.Array) -> jax.Array:

@@ -21,6 +21,11 @@ def squared_error(x_hat: jax.Array, x: jax.Array) -> jax.Array:
   return _per_example_sum(d * d)
 
 
+def absolute_error(x_hat: jax.Array, x: jax.Array) -> jax.Array:
+  """sum_i |x_hat_i - x_i| per example (the L1 loss of LDM's first stages)."""
+  return _per_example_sum(jnp.abs(x_hat.astype(jnp.float32) - x.astype(jnp.float32)))
+
+
 def bernoulli_nll(logits: jax.Array, x: jax.Array) -> jax.Array:
   """-sum_i [x_i log sigmoid(l_i) + (1 - x_i) log sigmoid(-l_i)] per example, x in [0, 1]."""
   logits, x = logits.astype(jnp.float32), x.astype(jnp.float32)

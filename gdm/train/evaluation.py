@@ -36,6 +36,7 @@ class Evaluator:
         out_shardings=replicated)
     self._samplers = {}
     self._translate = None
+    self._modes = {}
 
   def _sampler(self, num: int):
     """model.sample for `num` samples, compiled once per num. The output is split over the
@@ -133,18 +134,37 @@ class Evaluator:
                                        captions.get('samples'))
     return grids
 
+  def _mode(self, name: str):
+    """The family's mode `name` on a raw batch, compiled once."""
+    if name not in self._modes:
+      mode = self.exp.model.modes[name]
+      self._modes[name] = jax.jit(lambda p, s, raw, k: mode(
+          p, s, self.exp.prepare(raw, rng.key_for(k, 0, rng.DATA), False), k),
+          out_shardings=distributed.replicated(self.exp.mesh))
+    return self._modes[name]
+
+  def reconstructions(self, state, raw: dict) -> np.ndarray:
+    """The family's `reconstruct` mode on a raw (local) batch: the reconstructions of the
+    whole global batch in data space."""
+    if 'reconstruct' not in self.exp.model.modes:
+      raise ValueError(f'{self.exp.family!r} models have no reconstruct mode (first_stage, '
+                       'autoencoder, vqvae2 and latent diffusion runs have one)')
+    key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 3)
+    args = (state.ema_params, state.model_state, self.exp.global_batch(raw, leading=0), key)
+    names = jax.eval_shape(self._mode('reconstruct'), *args)   # traced, not compiled
+    if 'reconstructions' not in names:
+      raise ValueError(f"the reconstruct mode of {self.exp.family!r} models returns "
+                       f"{sorted(names)}, not 'reconstructions'")
+    return np.asarray(jax.device_get(self._mode('reconstruct')(*args)['reconstructions']))
+
   def write_mode(self, state, name: str) -> str:
     """Runs the family's mode `name` on the reference batch: WORKDIR/samples/<name>_<step>.npz
     with every array it returns, and <name>_<step>_<array>.png for each one that is a
     picture (gdm.train.pictures.array_picture); for audio, also
     <name>_<step>_<array>_<i>.wav per clip."""
     key = rng.key_for(self.exp.base_key, state.step, rng.SAMPLE, 2)
-    mode = self.exp.model.modes[name]
-    run = jax.jit(lambda p, s, raw, k: mode(
-        p, s, self.exp.prepare(raw, rng.key_for(k, 0, rng.DATA), False), k),
-        out_shardings=distributed.replicated(self.exp.mesh))
     out = {k: np.asarray(v) for k, v in jax.device_get(
-        run(state.ema_params, state.model_state, self._reference(), key)).items()}
+        self._mode(name)(state.ema_params, state.model_state, self._reference(), key)).items()}
     step = int(state.step)
     path = os.path.join(self.exp.workdir, 'samples', f'{name}_{step}.npz')
     if self.exp.is_writer:

@@ -8,6 +8,7 @@ dataset split, read the same way. Image-to-image models (`Model.translate`) are 
 translations of the first N examples of the evaluation split instead of samples, against the
 target images (`y`) of the reference split.
 """
+import jax
 import numpy as np
 
 from gdm import data as data_lib
@@ -94,6 +95,24 @@ def sample_features(evaluator: Evaluator, state, num: int, batch_size: int, feat
   return out
 
 
+def reconstruction_features(evaluator: Evaluator, state, source, num: int, batch_size: int,
+                            feature_fn, keep_pool: bool, keep_logits: bool) -> _Features:
+  """Features of the model's reconstructions of the first `num` examples of a source (its
+  `reconstruct` mode, EMA params): the fake side of rFID."""
+  if num > len(source):
+    raise ValueError(f'asked for {num} reconstructions, the split has {len(source)}')
+  out = _Features(keep_pool, keep_logits)
+  exp = evaluator.exp
+  for start, raw in zip(range(0, num, batch_size), data_lib.eval_batches(
+      source, batch_size, num, jax.process_index(), jax.process_count())):
+    # Padded rows come last in the global batch (eval_batches repeats examples past num).
+    x = evaluator.reconstructions(state, raw)[:min(batch_size, num - start)]
+    if exp.info.is_image:
+      x = np.asarray(data_lib.to_uint8(x, exp.config.data.pixels))
+    out.add(*feature_fn(x))
+  return out
+
+
 def dataset_features(source, num: int, batch_size: int, feature_fn, keep_pool: bool,
                      field: str = 'x') -> _Features:
   """Features of the first `num` examples of a source, as stored (no preprocessing);
@@ -111,22 +130,31 @@ def evaluate_samples(evaluator: Evaluator, state, metrics, num_samples: int, bat
                      feature_fn, reference_source=None, ref_stats_path: str = '',
                      kid_subsets: int = 100, kid_subset_size: int = 1000, is_splits: int = 10,
                      pr_k: int = 3, suffix: str = '',
-                     reference_field: str = 'x') -> dict[str, float]:
+                     reference_field: str = 'x',
+                     reconstructions: bool = False) -> dict[str, float]:
   """{'eval/fid': ..., 'eval/kid': ..., 'eval/kid_std', 'eval/is', 'eval/is_std',
   'eval/precision', 'eval/recall'} for the requested metrics, each name + `suffix`
-  ('_domain' for domain-classifier features, '_raw' for raw values)."""
+  ('_domain' for domain-classifier features, '_raw' for raw values). `reconstructions`:
+  the fake side is the model's reconstructions of the first num_samples reference examples
+  instead of samples, and the names are eval/rfid, eval/rkid, ... (rFID)."""
   need_ref_features = 'kid' in metrics or 'pr' in metrics or (
       'fid' in metrics and not ref_stats_path)
-  fake = sample_features(evaluator, state, num_samples, batch_size, feature_fn,
-                         keep_pool='kid' in metrics or 'pr' in metrics,
-                         keep_logits='is' in metrics)
+  keep = dict(keep_pool='kid' in metrics or 'pr' in metrics, keep_logits='is' in metrics)
+  if reconstructions:
+    fake = reconstruction_features(evaluator, state, reference_source, num_samples, batch_size,
+                                   feature_fn, **keep)
+  else:
+    fake = sample_features(evaluator, state, num_samples, batch_size, feature_fn, **keep)
   real = None
   if need_ref_features:
     real = dataset_features(reference_source, num_samples, batch_size, feature_fn,
                             keep_pool='kid' in metrics or 'pr' in metrics,
                             field=reference_field)
-  return feature_metrics(fake, real, metrics, ref_stats_path, kid_subsets, kid_subset_size,
-                         is_splits, pr_k, suffix)
+  out = feature_metrics(fake, real, metrics, ref_stats_path, kid_subsets, kid_subset_size,
+                        is_splits, pr_k, suffix)
+  if reconstructions:
+    out = {name.replace('eval/', 'eval/r', 1): value for name, value in out.items()}
+  return out
 
 
 def feature_metrics(fake: _Features, real: _Features | None, metrics, ref_stats_path: str = '',
@@ -151,4 +179,6 @@ def feature_metrics(fake: _Features, real: _Features | None, metrics, ref_stats_
     pr = dist.precision_recall(np.concatenate(real.pool), np.concatenate(fake.pool), pr_k)
     out[f'eval/precision{suffix}'], out[f'eval/recall{suffix}'] = (pr['precision'],
                                                                    pr['recall'])
+  if reconstructions:
+    out = {name.replace('eval/', 'eval/r', 1): value for name, value in out.items()}
   return out

@@ -71,6 +71,21 @@ class WorkdirLock:
       self._file = None
 
 
+def lock_holder(workdir: str) -> str | None:
+  """Who holds WORKDIR/lock (a run training there), or None; opens the file read-only and
+  takes no lock, so it writes nothing."""
+  path = os.path.join(workdir, LOCK_FILE)
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    try:
+      fcntl.flock(f, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+      return _holder(f.read())
+    fcntl.flock(f, fcntl.LOCK_UN)
+  return None
+
+
 def _holder(text: str) -> str:
   try:
     info = json.loads(text)

@@ -12,7 +12,7 @@ import pytest
 from experiments.families import FAMILIES
 from gdm.train import loop
 from gdm.train.restore import restore_run
-from tests.helpers import REPO, flat, read_checkpoint, tiny_config, xla_flags
+from tests.helpers import REPO, flat, read_checkpoint, snapshot, tiny_config, xla_flags
 
 ONE = jax.devices()[:1]
 
@@ -23,15 +23,6 @@ def trained(tmp_path_factory):
   loop.train_and_evaluate(tiny_config(num_steps=4, checkpoint_every=4), workdir,
                           FAMILIES['autoencoder'], ONE)
   return workdir
-
-
-def snapshot(workdir):
-  out = {}
-  for root, dirs, files in os.walk(workdir):
-    for name in files + dirs:
-      p = os.path.join(root, name)
-      out[p] = (os.path.getsize(p), os.path.getmtime(p))
-  return out
 
 
 def test_restores_the_newest_ema_params_and_writes_nothing(trained, monkeypatch):

@@ -44,6 +44,17 @@ def apply_image_variant(config: ml_collections.ConfigDict, variant: str,
   return config
 
 
+def apply_latent_variant(config: ml_collections.ConfigDict, variant: str, first_stage):
+  """apply_image_variant; the smoke run builds the untrained first stage of the
+  `first_stage` config module's smoke variant (model.untrained_autoencoder) instead of
+  restoring a run."""
+  config = apply_image_variant(config, variant)
+  if variant == 'smoke':
+    config.model.autoencoder_workdir = ''
+    config.model.untrained_autoencoder = first_stage.get_config('smoke').model.to_dict()
+  return config
+
+
 def image_training(config: ml_collections.ConfigDict, num_steps: int, batch_size: int = 128,
                    lr: float = 2e-4, warmup: int = 5000) -> ml_collections.ConfigDict:
   """Ho et al.'s recipe: Adam at lr with a linear warmup, gradients clipped at norm 1, EMA

@@ -22,6 +22,7 @@ from gdm.diffusion.samplers.continuous import PCOptions
 from gdm.diffusion.samplers.discrete import DDIMOptions
 from gdm.diffusion.samplers.heun import HeunOptions
 from gdm.diffusion.samplers.langevin import LangevinOptions
+from gdm.models.first_stage.config import FirstStageConfig
 from gdm.nn.mlp import ACTIVATIONS
 from gdm.nn.unet import check_unet_size
 from gdm.objectives.score_matching import PARAMETERIZATIONS
@@ -119,6 +120,11 @@ class DiffusionConfig:
   inpaint_method: str = 'replace'   # replace | repaint
   repaint_resample: int = 10
   denoise_sigma: float = 0.2    # --mode=denoise: noise std added to the data (data units)
+  # latent diffusion (models/diffusion/latent.py): a trained experiments.first_stage run, or
+  # for smoke tests the `model` section of a first stage built untrained on this run's data
+  autoencoder_workdir: str = ''
+  untrained_autoencoder: FirstStageConfig | None = None
+  latent_scale: float = 0.0     # latents are multiplied by it; 0 = 1 / std of the first batch's
 
   def __post_init__(self):
     choice(self.process, PROCESSES, 'process', 'diffusion process')
@@ -133,6 +139,18 @@ class DiffusionConfig:
     require(self.repaint_resample >= 1, 'repaint_resample', self.repaint_resample,
             'must be >= 1')
     require(self.denoise_sigma > 0, 'denoise_sigma', self.denoise_sigma, 'must be > 0')
+    require(not (self.autoencoder_workdir and self.untrained_autoencoder is not None),
+            'autoencoder_workdir', self.autoencoder_workdir,
+            'and model.untrained_autoencoder exclude each other: set one')
+    require(self.latent_scale >= 0, 'latent_scale', self.latent_scale,
+            'must be >= 0 (0 = 1 / std of the latents)')
+    require(not (self.latent and self.low_res_size), 'low_res_size', self.low_res_size,
+            'conditions on pixels: super-resolution runs in data space (no first stage)')
+
+  @property
+  def latent(self) -> bool:
+    """Diffusion in a first stage's latent space."""
+    return bool(self.autoencoder_workdir) or self.untrained_autoencoder is not None
 
   @property
   def process_settings(self):

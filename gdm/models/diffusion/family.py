@@ -8,6 +8,11 @@ model.sampler) integrates what the process's model_fn makes of the (guided) netw
 Classifier-free guidance (model.guidance_scale) mixes the conditional and unconditional
 outputs; everything runs through the trainer's EMA params.
 
+With a first stage (model.autoencoder_workdir, latent.py) the same process and sampler run
+on its scaled latents: batches are encoded on the fly, samples decoded, and evaluation adds
+the first stage's reconstruction psnr / ssim; the model state then holds the process's state
+under 'process' and the frozen first stage with the scale factor under 'latent'.
+
 Every function here takes the `Diffusion` that `build` makes once from the config; the
 package's `make` binds them into the trainer's `Model`.
 """
@@ -25,6 +30,7 @@ from gdm.diffusion import guidance
 from gdm.diffusion.processes import PROCESSES, ProcessData
 from gdm.diffusion.samplers import SAMPLERS, Sampler
 from gdm.metrics import bits_per_dim as likelihood
+from gdm.models.diffusion import latent as latent_lib
 from gdm.models.diffusion.config import DiffusionConfig, check, inpaint_mask
 from gdm.models.diffusion.nets import build_net
 from gdm.train.config import RunConfig
@@ -34,7 +40,7 @@ from gdm.train.config import RunConfig
 class Diffusion:
   """What every function of the family needs, built once from the config."""
   m: DiffusionConfig
-  info: DatasetInfo
+  info: DatasetInfo             # what the process models: the data, or the latents
   net: nn.Module
   process: Any                  # a gdm.diffusion.processes process
   sampler: Sampler
@@ -42,6 +48,7 @@ class Diffusion:
   clip: tuple[float, float] | None   # the images' value range
   offset: float | None          # nats to add to the process's nll for bits/dim; None: no bpd
   mask: np.ndarray | None       # inpainting: 1 = known (processes that offer inpaint)
+  latent: latent_lib.LatentSpace | None = None   # latent diffusion: the frozen first stage
 
   @property
   def channels(self) -> int:
@@ -56,10 +63,13 @@ def value_range(run: RunConfig, info: DatasetInfo):
 
 def build(run: RunConfig, info: DatasetInfo) -> Diffusion:
   m, data = run.model, run.data
+  latent = latent_lib.load(run, info)
+  if latent is not None:
+    info = latent.info(info)
   check(m, info)
-  clip = value_range(run, info)
+  clip = value_range(run, info) if latent is None else None
   discrete = bool(info.is_image and data.scale == 'minus_one_one' and not data.dequantize
-                  and data.binarize == 'none')
+                  and data.binarize == 'none' and latent is None)
   spec = ProcessData(tuple(info.shape), m.parameterization, clip, discrete)
   process = PROCESSES[m.process].build(m.process_settings, spec)
   sampler = SAMPLERS[m.sampler]
@@ -69,10 +79,29 @@ def build(run: RunConfig, info: DatasetInfo) -> Diffusion:
   net = build_net(m, process.output_channels(info.shape[-1]), num_classes,
                   jnp.dtype(run.train.compute_dtype))
   offset = (likelihood.pixel_offset(data.pixels, info, process.likelihood)
-            if process.likelihood is not None else None)
-  mask = inpaint_mask(m, info) if 'inpaint' in process.modes else None
+            if process.likelihood is not None and latent is None else None)
+  mask = inpaint_mask(m, info) if 'inpaint' in process.modes and latent is None else None
   return Diffusion(m=m, info=info, net=net, process=process, sampler=sampler,
-                   num_classes=num_classes, clip=clip, offset=offset, mask=mask)
+                   num_classes=num_classes, clip=clip, offset=offset, mask=mask, latent=latent)
+
+
+def process_state(d: Diffusion, model_state):
+  return model_state if d.latent is None else model_state['process']
+
+
+def with_process_state(d: Diffusion, model_state, new):
+  return new if d.latent is None else {**model_state, 'process': new}
+
+
+def model_space(d: Diffusion, model_state, x, key):
+  """Prepared data -> what the process diffuses: the data, or the scaled latents."""
+  x = x.astype(jnp.float32)
+  return x if d.latent is None else latent_lib.to_latent(d.latent, model_state['latent'], x,
+                                                        key)
+
+
+def data_space(d: Diffusion, model_state, x):
+  return x if d.latent is None else latent_lib.to_data(d.latent, model_state['latent'], x)
 
 
 def low_res_condition(x: jax.Array, size: int) -> jax.Array:
@@ -102,13 +131,15 @@ def conditioning(d: Diffusion, batch, n=None):
 
 def loss_per_example(d: Diffusion, p, batch, key, model_state, train: bool):
   k_t, k_noise, k_drop, k_net = jax.random.split(key, 4)
-  x0 = batch['x'].astype(jnp.float32)
+  x0 = model_space(d, model_state, batch['x'], key)
   y, cond = conditioning(d, batch)
   if train and d.num_classes and d.m.label_dropout > 0:
     y = guidance.drop_labels(k_drop, y, d.m.label_dropout, d.num_classes)
   noise = jax.random.normal(k_noise, x0.shape)
   net_fn = functools.partial(apply, d, p, y=y, cond=cond, train=train, key=k_net)
-  return d.process.loss(net_fn, x0, noise, k_t, model_state, train)
+  losses, metrics, new = d.process.loss(net_fn, x0, noise, k_t, process_state(d, model_state),
+                                        train)
+  return losses, metrics, with_process_state(d, model_state, new)
 
 
 def loss_fn(d: Diffusion, params, model_state, batch, key, step):
@@ -136,7 +167,7 @@ def generate(d: Diffusion, p, key, num: int, y=None, cond=None):
   """`num` samples from the process's prior through the sampler."""
   k_init, k_run = jax.random.split(key)
   fn = d.process.model_fn(output_fn(d, p, y, cond))
-  x = d.process.prior_sample(k_init, (num,) + tuple(d.info.shape))
+  x = d.process.prior_sample(k_init, (num,) + tuple(d.info.shape))   # latents: scaled
   return d.sampler.run(d.process, k_run, fn, x, d.m.sample_steps, d.m.sampler_options)
 
 
@@ -152,7 +183,7 @@ def sample_conditioning(d: Diffusion, reference, num: int):
 
 def sample(d: Diffusion, params, model_state, key, num, reference):
   y, cond = sample_conditioning(d, reference, num)
-  return generate(d, params['model'], key, num, y, cond)
+  return data_space(d, model_state, generate(d, params['model'], key, num, y, cond))
 
 
 def evaluate(d: Diffusion, params, model_state, batch, key):
@@ -160,11 +191,17 @@ def evaluate(d: Diffusion, params, model_state, batch, key):
   p = params['model']
   loss, metrics, _ = loss_per_example(d, p, batch, k_loss, model_state, False)
   out = {'loss': loss, **metrics}
+  if d.latent is not None:
+    out.update(latent_lib.first_stage_metrics(d.latent, model_state['latent'], batch['x'],
+                                              k_loss))
   if d.m.eval_nll and d.process.likelihood is not None:
     y, cond = conditioning(d, batch)
     out_fn = functools.partial(apply, d, p, y=y, cond=cond)    # unguided
-    nll = d.process.nll(k_nll, out_fn, batch['x'].astype(jnp.float32))
-    out.update(likelihood.report(nll, d.info, d.offset))
+    nll = d.process.nll(k_nll, out_fn, model_space(d, model_state, batch['x'], k_loss))
+    if d.latent is None:
+      out.update(likelihood.report(nll, d.info, d.offset))
+    else:   # nats per example of the scaled latents: no likelihood of the data
+      out['latent_nll'] = nll
   return out
 
 
@@ -173,11 +210,15 @@ def visualize(d: Diffusion, params, model_state, batch, key):
   Vectors: the model's x_0 prediction for the whole batch at a middle noise level."""
   image = d.info.is_image
   n = min(8, batch['x'].shape[0]) if image else batch['x'].shape[0]
-  x0 = batch['x'][:n].astype(jnp.float32)
+  x0 = model_space(d, model_state, batch['x'][:n], key)
   y, cond = conditioning(d, batch, n)
   frac = (jnp.arange(n) + 1) / (n + 1) if image else jnp.full((n,), 0.5)
   net_fn = functools.partial(apply, d, params['model'], y=y, cond=cond)
   noisy, x0_hat = d.process.denoised(net_fn, x0, frac, jax.random.normal(key, x0.shape))
+  if d.latent is not None:    # data / noisy latents / predictions, all decoded
+    rows = [batch['x'][:n].astype(jnp.float32)] + [data_space(d, model_state, v)
+                                                   for v in (noisy, x0_hat)]
+    return {'denoising': jnp.stack(rows)}
   if d.clip is not None:
     x0_hat = jnp.clip(x0_hat, *d.clip)
   if not image:
@@ -186,8 +227,12 @@ def visualize(d: Diffusion, params, model_state, batch, key):
 
 
 def init(d: Diffusion, key, batch):
-  x = batch['x'][:1].astype(jnp.float32)
+  x = (batch['x'][:1].astype(jnp.float32) if d.latent is None
+       else jnp.zeros((1,) + tuple(d.info.shape), jnp.float32))
   y, cond = conditioning(d, batch, 1)
   inp = x if cond is None else jnp.concatenate([x, cond], axis=-1)
   params = d.net.init(key, inp, jnp.zeros((1,)), y)['params']
-  return {'model': params}, d.process.init_state()
+  if d.latent is None:
+    return {'model': params}, d.process.init_state()
+  latent = latent_lib.init_state(d.latent, batch['x'], jax.random.fold_in(key, 1))
+  return {'model': params}, {'process': d.process.init_state(), 'latent': latent}

@@ -9,6 +9,9 @@ key) -> {name: array}, run on a prepared evaluation batch.
                     matching noise level (SDEdit-style, Meng et al., 2022)
   super_resolution  (model.low_res_size > 0) samples conditioned on the batch's low-resolution
                     images
+  reconstruct       (latent diffusion) the batch and the frozen first stage's reconstructions
+                    (what `experiments.evaluate --mode=reconstructions` scores as rFID); the
+                    other modes work on pixels and are not offered in latent space
 Images come back as [rows, cols, H, W, C] grids (input / result / original) plus a
 per-example error on the region the model filled in; `captions` labels the pictures.
 """
@@ -16,6 +19,7 @@ import jax
 import jax.numpy as jnp
 
 from gdm.models.diffusion import family
+from gdm.models.diffusion import latent as latent_lib
 from gdm.train.pictures import class_columns
 from gdm.utils.captions import GridLabels
 
@@ -69,12 +73,21 @@ def super_resolution(d, params, model_state, batch, key):
                         {'bicubic_mse': mse(cond, x0), 'sample_mse': mse(out, x0)})
 
 
-MODES = {'inpaint': inpaint, 'denoise': denoise, 'super_resolution': super_resolution}
+def reconstruct(d, params, model_state, batch, key):
+  x = batch['x'].astype(jnp.float32)
+  return {'inputs': x,
+          'reconstructions': latent_lib.reconstruct(d.latent, model_state['latent'], x, key)}
+
+
+MODES = {'inpaint': inpaint, 'denoise': denoise, 'super_resolution': super_resolution,
+         'reconstruct': reconstruct}
 
 
 def offered(d, name: str) -> bool:
   """Whether this model has mode `name`: super-resolution models have super_resolution; the
-  others are the process's own (its `modes`)."""
+  others are the process's own (its `modes`); latent diffusion has reconstruct alone."""
+  if d.latent is not None or name == 'reconstruct':
+    return d.latent is not None and name == 'reconstruct'
   if name == 'super_resolution':
     return bool(d.m.low_res_size)
   return name in d.process.modes

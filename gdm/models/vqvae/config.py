@@ -27,19 +27,23 @@ class VQVAEConfig:
             'must list at least one stride-2 level')
     require(all(c > 0 for c in self.channels), 'channels', self.channels,
             'must hold positive widths')
-    for key in ('num_codes', 'code_dim', 'res_channels'):
-      require(getattr(self, key) >= 1, key, getattr(self, key), 'must be >= 1')
-    require(self.num_res_blocks >= 0, 'num_res_blocks', self.num_res_blocks, 'must be >= 0')
-    require(self.commitment_cost >= 0, 'commitment_cost', self.commitment_cost, 'must be >= 0')
-    require(0 <= self.codebook_decay < 1, 'codebook_decay', self.codebook_decay,
-            'must be in [0, 1)')
-    require(self.codebook_epsilon > 0, 'codebook_epsilon', self.codebook_epsilon, 'must be > 0')
-    require(self.dead_code_threshold >= 0, 'dead_code_threshold', self.dead_code_threshold,
-            'must be >= 0')
+    check_codec_fields(self)
     require(self.dead_code_threshold == 0 or self.ema_codebook, 'dead_code_threshold',
             self.dead_code_threshold, 'needs model.ema_codebook=True (restarts rewrite the '
             'codebook, which only an EMA codebook in model_state allows)')
     choice(self.act, ACTIVATIONS, 'act', 'activation')
+
+
+def check_codec_fields(m):
+  """The range checks of the fields a VQ-VAE and a VQ-VAE-2 section share."""
+  for key in ('num_codes', 'code_dim', 'res_channels'):
+    require(getattr(m, key) >= 1, key, getattr(m, key), 'must be >= 1')
+  require(m.num_res_blocks >= 0, 'num_res_blocks', m.num_res_blocks, 'must be >= 0')
+  require(m.commitment_cost >= 0, 'commitment_cost', m.commitment_cost, 'must be >= 0')
+  require(0 <= m.codebook_decay < 1, 'codebook_decay', m.codebook_decay, 'must be in [0, 1)')
+  require(m.codebook_epsilon > 0, 'codebook_epsilon', m.codebook_epsilon, 'must be > 0')
+  require(m.dead_code_threshold >= 0, 'dead_code_threshold', m.dead_code_threshold,
+          'must be >= 0')
 
 
 def check(m: VQVAEConfig, info: DatasetInfo):

@@ -134,11 +134,7 @@ def evaluate(v: VQVAE, params, model_state, batch, key):
 def sample(v: VQVAE, params, model_state, key, num, reference):
   """Code maps drawn entry by entry from the reference batch's code frequencies, decoded."""
   codes = codes_of(v, params, model_state, reference['x'])
-  counts = vq.code_counts(codes, v.m.num_codes, reference.get('mask'))
-  logits = jnp.log(counts)                                   # -inf for unused codes
-  # Drawn as a flat vector: XLA:CPU compiles rank >= 3 random draws very slowly.
-  shape = (num,) + codes.shape[1:]
-  drawn = jax.random.categorical(key, logits, shape=(math.prod(shape),)).reshape(shape)
+  drawn = vq.draw_like(key, codes, v.m.num_codes, num, reference.get('mask'))
   return decode(v, params, codebook_of(v, params, model_state)[drawn])
 
 
