@@ -27,7 +27,7 @@ from gdm.objectives import adversarial
 from gdm.objectives.adversarial import auxiliary
 from gdm.objectives.adversarial.drift import drift_penalty
 from gdm.objectives.adversarial.orthogonal import orthogonal_regularizer
-from gdm.objectives.adversarial.pair import LossPair, accuracy
+from gdm.objectives.adversarial.pair import LossPair, accuracy, pair_metrics
 from gdm.sampling.truncation import truncated_normal
 from gdm.train.config import RunConfig
 
@@ -241,12 +241,6 @@ def init(gan: GAN, key, batch):
     model_state['generator'] = dict(g_vars[COLLECTION])
   return ({'discriminator': d_vars['params'], 'generator': g_vars['params']},
           after_step(gan, model_state, -1))
-
-
-def pair_metrics(loss: LossPair, real, fake) -> dict:
-  """Per example: D's loss on (real i, fake i) as `loss`, G's loss, the scores, D's accuracy."""
-  return {'loss': loss.d_loss(real, fake), 'generator_loss': loss.g_loss(real, fake),
-          'real_score': real, 'fake_score': fake, 'accuracy': accuracy(loss.threshold, real, fake)}
 
 
 def evaluate(gan: GAN, params, model_state, batch, key):

@@ -22,11 +22,10 @@ import jax.numpy as jnp
 from gdm.data.source import DatasetInfo
 from gdm.models.gan import stylegan2_latents as latents
 from gdm.models.gan.config import GANConfig
-from gdm.models.gan.family import pair_metrics
 from gdm.models.gan.stylegan2_config import StyleGAN2Settings, check_stylegan2, num_ws
 from gdm.models.gan.stylegan2_nets import MappingNetwork, ResidualDiscriminator, SynthesisNetwork
 from gdm.objectives import adversarial
-from gdm.objectives.adversarial.pair import LossPair, accuracy
+from gdm.objectives.adversarial.pair import LossPair, accuracy, pair_metrics
 from gdm.objectives.adversarial.path_length import (path_length_penalty, path_lengths,
                                                     path_noise)
 from gdm.train.config import RunConfig

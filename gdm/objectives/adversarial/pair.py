@@ -26,3 +26,9 @@ def accuracy(threshold: float, real: jax.Array, fake: jax.Array) -> jax.Array:
   """Per-example share of the pair (real i, fake i) the discriminator gets right."""
   return 0.5 * ((real > threshold).astype(jnp.float32)
                 + (fake <= threshold).astype(jnp.float32))
+
+
+def pair_metrics(loss: LossPair, real, fake) -> dict:
+  """Per example: D's loss on (real i, fake i) as `loss`, G's loss, the scores, D's accuracy."""
+  return {'loss': loss.d_loss(real, fake), 'generator_loss': loss.g_loss(real, fake),
+          'real_score': real, 'fake_score': fake, 'accuracy': accuracy(loss.threshold, real, fake)}
