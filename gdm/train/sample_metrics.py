@@ -179,6 +179,4 @@ def feature_metrics(fake: _Features, real: _Features | None, metrics, ref_stats_
     pr = dist.precision_recall(np.concatenate(real.pool), np.concatenate(fake.pool), pr_k)
     out[f'eval/precision{suffix}'], out[f'eval/recall{suffix}'] = (pr['precision'],
                                                                    pr['recall'])
-  if reconstructions:
-    out = {name.replace('eval/', 'eval/r', 1): value for name, value in out.items()}
   return out
