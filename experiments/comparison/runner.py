@@ -5,7 +5,6 @@ is not touched, a trained one is only evaluated, a stage part-trained resumes fr
 newest checkpoint to the step count fixed when it started.
 """
 import dataclasses
-import os
 import time
 
 from experiments.comparison import measure, report, stages

@@ -15,7 +15,6 @@ priming pass (mutable 'cache') or earlier decode steps filled.
 import dataclasses
 
 import flax.linen as nn
-import jax
 import jax.numpy as jnp
 
 from gdm.nn.attention_patterns import TokenGrid

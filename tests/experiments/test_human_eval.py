@@ -5,7 +5,6 @@ import sqlite3
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 
 from experiments.human_eval import app as web

@@ -1,6 +1,5 @@
 """The autoregressive launcher modes (`--mode=NAME`): mode(ar, params, model_state, batch,
 key) -> {name: array} on a prepared evaluation batch; `captions` labels the pictures."""
-import functools
 
 import jax.numpy as jnp
 import numpy as np

@@ -20,7 +20,6 @@ import functools
 
 import flax.linen as nn
 import jax
-import jax.numpy as jnp
 
 from gdm.models.translation import family
 from gdm.models.translation.config import CycleGANSettings
