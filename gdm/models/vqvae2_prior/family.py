@@ -26,6 +26,7 @@ import jax.numpy as jnp
 from gdm.data.source import DatasetInfo
 from gdm.models import frozen, vqvae2
 from gdm.models.autoregressive import heads, nets, sampling
+from gdm.models.autoregressive.steppers import Recompute
 from gdm.models.vqvae2 import family as codec_lib
 from gdm.models.vqvae2_prior.config import PriorNetConfig, VQVAE2PriorConfig, check
 from gdm.nn.vqvae2_priors import GatedCodePrior
@@ -88,7 +89,7 @@ def labels(pr: Priors, batch):
 
 def outputs(pr: Priors, params, level: str, y, top, grid):
   """The `level` prior's outputs on `grid` [B, h, w, 1] given labels y and (bottom) the top
-  codes; partial(outputs, pr, params, level, y, top) is sampling.py's out_fn."""
+  codes; partial(outputs, pr, params, level, y, top) is a steppers.Recompute's out_fn."""
   k = pr.head.num_params
   label = None if y is None else jax.nn.one_hot(y, pr.num_classes)
   given = nets.one_hot_codes(top, k) if level == 'bottom' else None
@@ -137,10 +138,13 @@ def sample_codes(pr: Priors, params, key, num: int, y=None) -> dict:
   """Top codes from the top prior, then bottom codes from the bottom prior given them."""
   k_top, k_bottom = jax.random.split(key)
   shapes = pr.grid_shapes
-  top = sampling.sample(functools.partial(outputs, pr, params, 'top', y, None), pr.head,
-                        k_top, (num,) + shapes['top'])
-  bottom = sampling.sample(functools.partial(outputs, pr, params, 'bottom', y, top), pr.head,
-                           k_bottom, (num,) + shapes['bottom'])
+  # The recomputing stepper: one full pass of a prior per drawn code (the priors have no
+  # cached stepper yet; the grids are small).
+  top = sampling.sample(Recompute(functools.partial(outputs, pr, params, 'top', y, None)),
+                        pr.head, k_top, (num,) + shapes['top'])
+  bottom = sampling.sample(
+      Recompute(functools.partial(outputs, pr, params, 'bottom', y, top)), pr.head, k_bottom,
+      (num,) + shapes['bottom'])
   return {'top': top, 'bottom': bottom}
 
 
