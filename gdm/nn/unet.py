@@ -44,7 +44,9 @@ class UNet(nn.Module):
       temb = temb + nn.Embed(self.num_classes + 1, 4 * self.ch, name='label')(y).astype(
           temb.dtype)
 
-    wc = self.wgrad_chunk
+    # Only the training pass (reverse mode): the likelihood's ODE takes forward-mode
+    # derivatives, which a custom_vjp does not have.
+    wc = self.wgrad_chunk if train else 0
 
     def res(h, out_ch, name):
       return ResBlock(out_ch, self.dropout, d, wc, name=name)(h, temb, train)

@@ -20,7 +20,7 @@ def test_random_access_under_mock(name):
   if unlabelled:
     assert src.info.num_classes == 0 and 'y' not in batch
   else:
-    assert src.info.num_classes == 10 and batch['y'].dtype == np.int32
+    assert src.info.num_classes == KNOWN[name][1] and batch['y'].dtype == np.int32
 
 
 def test_resize_and_same_records_for_same_indices():

@@ -50,7 +50,7 @@ def test_bad_values(tmp_path, override, message):
 
 
 def test_unknown_family():
-  with pytest.raises(ValueError, match="unknown family 'gann'; choose one of: autoencoder"):
+  with pytest.raises(ValueError, match="unknown family 'gann'; choose one of: audio, autoencoder"):
     get_family('gann')
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from gdm.data import mu_law
 from gdm.models.autoregressive import sampling as recompute
+from gdm.models.autoregressive.steppers import Recompute
 from gdm.nn.wavenet import WaveNet
 
 
@@ -57,7 +58,7 @@ def naive(net: WaveNet, head, params, cond, key, canvas: jax.Array,
           lengths: np.ndarray) -> jax.Array:
   """The whole network on the whole canvas for every position."""
   out_fn = functools.partial(_grid_outputs, net, head, params, cond)
-  grid = recompute.complete(out_fn, head, key, canvas[:, None, :, None], lengths)
+  grid = recompute.complete(Recompute(out_fn), head, key, canvas[:, None, :, None], lengths)
   return grid[:, 0, :, 0]
 
 
