@@ -26,7 +26,7 @@ def timed(fn, repeats: int) -> float:
   return (time.perf_counter() - start) / repeats
 
 
-def _model(channels: int, batch: int, wgrad_chunk: int = 4, **model):
+def _model(channels: int, batch: int, wgrad_chunk: int = 8, **model):
   from experiments.configs.diffusion import ddpm_cifar10
   from experiments.families import FAMILIES
   from gdm.data.source import DatasetInfo
@@ -82,7 +82,7 @@ def main():
   parser.add_argument('--channels', type=int, default=32)
   parser.add_argument('--batch', type=int, default=8)
   parser.add_argument('--repeats', type=int, default=3)
-  parser.add_argument('--wgrad_chunk', type=int, default=4,
+  parser.add_argument('--wgrad_chunk', type=int, default=8,
                       help='model.unet.cpu_wgrad_chunk (0: the plain XLA kernel gradient)')
   args = parser.parse_args()
   out = {'unet_train': unet_train, 'ddim50': ddim50, 'inception': inception}[args.work](args)

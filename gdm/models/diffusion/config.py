@@ -56,7 +56,7 @@ class UNetConfig:
   # On the CPU backend, 3x3 convs take their kernel gradient in batch slices of this size
   # (gdm.nn.chunked_conv: XLA:CPU's gets slower per example with the batch); 0 = off.
   # Other backends ignore it.
-  cpu_wgrad_chunk: int = 4
+  cpu_wgrad_chunk: int = 8
 
   def __post_init__(self):
     require(self.cpu_wgrad_chunk >= 0, 'cpu_wgrad_chunk', self.cpu_wgrad_chunk,
