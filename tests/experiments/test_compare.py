@@ -16,6 +16,8 @@ from experiments.comparison.progress import Progress
 from experiments.families import FAMILIES
 from tests.helpers import REPO, xla_flags
 
+pytestmark = pytest.mark.slow   # trains models for minutes: python -m pytest -m slow
+
 SMOKE = runner.PRESETS['smoke']
 
 

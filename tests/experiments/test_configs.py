@@ -1,9 +1,14 @@
 """Every baseline config of every family: its smoke variant trains end to end (tfds ones on
 mock data) and logs the same values as it did when smoke_reference.json was recorded. A config
-directory experiments/configs/NAME/ holds the configs of family NAME."""
+directory experiments/configs/NAME/ holds the configs of family NAME.
+
+The paper-size configs (CIFAR-10, CelebA, FFHQ, ImageNet, the translation and speech datasets)
+and the compare_digits presets are marked slow: `python -m pytest -n 2 -m slow tests` runs
+them; the default command runs every embedded-data config of every family."""
 import importlib
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -17,6 +22,8 @@ with open(REFERENCE) as f:
   RECORDED = json.load(f)
 # Float tolerance: XLA may fuse differently on another CPU; a changed loss moves far more.
 RTOL, ATOL = 1e-4, 1e-5
+SLOW = re.compile(r'cifar10|celeba|ffhq|imagenet|facades|edges2shoes|horse2zebra|'
+                  r'speech_commands|dsprites|svhn|compare_digits|compare_vqvae')
 
 
 @pytest.fixture
@@ -42,7 +49,8 @@ def assert_same_records(records, recorded):
                                  err_msg=f'{key} at step {want["step"]}')
 
 
-@pytest.mark.parametrize('module', CONFIGS)
+@pytest.mark.parametrize('module', [
+    pytest.param(m, marks=pytest.mark.slow) if SLOW.search(m) else m for m in CONFIGS])
 def test_smoke_variant_trains_and_logs_the_recorded_values(module, tmp_path, mock_tfds):
   family = family_of(module)
   doc = importlib.import_module(module).__doc__

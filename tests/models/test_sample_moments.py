@@ -16,6 +16,8 @@ from experiments.configs.flow import maf_toy2d
 from experiments.configs.vae import gaussian_toy
 from tests.models.gaussian_toy_fit import build, fit, fit_and_sample, on_gaussian, sample_errors
 
+pytestmark = pytest.mark.slow   # trains models for minutes: python -m pytest -m slow
+
 MEAN_TOL, COV_TOL = 0.15, 0.15
 
 # (family, config module, train steps); measured (mean error, cov error) in the comment.

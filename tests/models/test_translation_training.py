@@ -20,6 +20,8 @@ from gdm.train.evaluation import Evaluator
 from gdm.train.writer import read_metrics
 from tests.helpers import flat, one_line_error, read_checkpoint
 
+pytestmark = pytest.mark.slow   # trains models for minutes: python -m pytest -m slow
+
 DEVICES = jax.devices()[:2]     # the sharded path, kept cheap
 
 

@@ -14,6 +14,7 @@ from gdm import data as data_lib
 from gdm.data.folder import FolderSource
 from gdm.models.translation import family
 from gdm.utils import images
+from gdm.utils.captions import GridLabels
 
 PNG_ROWS = 32
 
@@ -54,10 +55,10 @@ def write_translations(evaluator, state, source, what: str, files=None) -> str:
   if exp.is_writer:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     np.savez(path, **out)
-    columns = [out[k] for k in ('inputs', 'outputs', 'targets') if k in out]
-    picture = np.asarray(family.grid(*columns, rows=PNG_ROWS))
-    images.save_png(path[:-len('.npz')] + '.png',
-                    evaluator.to_image(picture, picture.shape[1]))
+    names = [k for k in ('inputs', 'outputs', 'targets') if k in out]
+    picture = np.asarray(family.grid(*(out[k] for k in names), rows=PNG_ROWS))
+    labels = GridLabels(cols=tuple(k[:-1] for k in names))      # input, output, target
+    images.save_png(path[:-len('.npz')] + '.png', evaluator.to_image(picture, labels))
   return path
 
 
