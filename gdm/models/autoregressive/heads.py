@@ -10,6 +10,7 @@ Pixel-wise head (one distribution per whole pixel, output [..., P] per pixel):
   logistic_mixture   PixelCNN++ (gdm/objectives/logistic_mixture.py)
 `HEADS` maps `model.likelihood` to its builder; a prior over VQ-VAE codes uses CodeCategorical.
 """
+import abc
 import dataclasses
 import math
 
@@ -21,7 +22,7 @@ from gdm.objectives import decoder_likelihoods as lik
 from gdm.objectives import logistic_mixture
 
 
-class Head:
+class Head(abc.ABC):
   """num_params: P per element (per pixel when pixel_wise); kind: what bits/dim reports
   (gdm.metrics.bits_per_dim: 'discrete' or 'density'); vocabulary: the values an element
   takes, for nets that embed them (None: real-valued or pixel-wise)."""
@@ -30,13 +31,13 @@ class Head:
   kind = 'discrete'
   vocabulary = None
 
+  @abc.abstractmethod
   def log_prob(self, out, x):
     """out [..., P], x [...] (pixel-wise: [..., C]) -> [...] nats."""
-    raise NotImplementedError
 
+  @abc.abstractmethod
   def sample(self, key, out):
     """out [..., P] -> values [...] (pixel-wise: [..., C]) in data space."""
-    raise NotImplementedError
 
   def check(self, x):
     """A one-line error on data the head cannot score (when x's value is known)."""
@@ -63,11 +64,13 @@ class Bernoulli(Head):
 class Categorical(Head):
   """A softmax over num_params values that `to_index` maps to 0..P-1."""
 
+  @abc.abstractmethod
   def to_index(self, x):
-    raise NotImplementedError
+    """Data values -> indices 0..P-1."""
 
+  @abc.abstractmethod
   def from_index(self, i):
-    raise NotImplementedError
+    """Indices -> data values."""
 
   def log_prob(self, out, x):
     self.check(x)
