@@ -1,18 +1,19 @@
-"""GANs on digits at an equal wall-clock budget, scored with domain features.
+"""GANs on 16x16 digits at an equal wall-clock budget, scored with the digits classifier's
+features.
 
-  python -m benchmarks.gan_budget --budget=170 --classifier=/tmp/clf_digits16 \
-      --root=/tmp/gan_budget [--runs=dcgan,sngan,progan,biggan] [--concurrent]
+  python -m benchmarks.gan_budget --root=/tmp/gan_budget --budget_s=240 \
+      [--runs=dcgan,sngan,stylegan2,progan,biggan] [--classifier=WORKDIR]
 
-Each run is the launcher on its config (overrides below: digits at 16x16, batch 64), stopped
-with SIGTERM after --budget seconds of wall clock (--budget_after_compile: counted from its
-first log line, after compiling; the launcher checkpoints and exits, as on preemption), or
-earlier when it reaches its num_steps; then `python -m experiments.evaluate
---features=domain` scores 1000 EMA samples against the training split (FID, KID,
-precision/recall). --concurrent starts every run at once, so that they share the machine's
-load alike; the CPU seconds each used are reported beside the wall clock, and examples/s of
-the train step: batch / the median of the run's logged step_time_s (metrics.jsonl, every 20
-steps), leaving out the first interval, which holds the compilation. Prints a Markdown table
-and one JSON line per run.
+Trains the 16x16 digits classifier (experiments/configs/classifier/digits.py) into
+ROOT/classifier unless --classifier names one. Then each run, one after another so that each
+has the whole machine: the launcher on its config (overrides in RUNS), its budget counted
+from its first log line (step LOG_EVERY, after compiling), SIGTERM when the budget is spent
+(the trainer checkpoints the step it reached and exits, as on preemption). Then `python -m
+experiments.evaluate --features=domain` scores --num_samples EMA samples against the training
+split (FID, KID, precision/recall), and class-conditional runs are also scored for
+conditioning (benchmarks/gan_conditioning.py). examples/s: the run's batch over the median
+logged step_time_s, leaving out the first interval (it holds the compilation). Prints one
+JSON line per run and a Markdown table.
 """
 import json
 import os
@@ -27,125 +28,121 @@ from absl import app, flags
 from gdm.train import writer
 
 FLAGS = flags.FLAGS
-flags.DEFINE_integer('budget', 170, 'Wall-clock seconds of training per run.')
-flags.DEFINE_string('classifier', None, 'Domain classifier workdir (16x16 digits).',
-                    required=True)
 flags.DEFINE_string('root', '/tmp/gan_budget', 'Parent of the runs\' workdirs.')
-flags.DEFINE_list('runs', ['dcgan', 'sngan', 'progan', 'biggan'], 'Runs (keys of RUNS).')
-flags.DEFINE_bool('concurrent', True, 'Start every run at once.')
+flags.DEFINE_integer('budget_s', 240, 'Wall-clock seconds of training per run, after compiling.')
+flags.DEFINE_list('runs', ['dcgan', 'sngan', 'stylegan2', 'progan', 'biggan'], 'Keys of RUNS.')
+flags.DEFINE_string('classifier', '', '16x16 digits classifier workdir; default ROOT/classifier '
+                    '(trained when missing).')
 flags.DEFINE_integer('num_samples', 1000, 'Samples scored per run.')
-flags.DEFINE_bool('budget_after_compile', False, 'Start each budget at the run\'s first log '
-                  'line, after compilation (on a loaded machine compiling takes minutes).')
 
+CONFIGS = 'experiments/configs'
+LOG_EVERY = 20
 DIGITS16 = ['--config.data.name=digits', '--config.data.image_size=16',
-            '--config.train.batch_size=64', '--config.train.eval_every=0',
-            '--config.train.sample_every=0', '--config.train.checkpoint_every=100000',
-            '--config.train.log_every=20']
-BATCH = 64
-# name -> (config, overrides): DCGAN as in the recorded digits run (RESULTS.md), SNGAN's
-# ResNets at digits size with its hinge loss, 5 critic steps and spectral norm.
+            '--config.train.num_steps=1000000', '--config.train.eval_every=0',
+            '--config.train.sample_every=0', '--config.train.checkpoint_every=1000000',
+            f'--config.train.log_every={LOG_EVERY}']
+# name -> (config, overrides). DCGAN as in the recorded digits run (RESULTS.md); SNGAN's
+# recipe (ResNet, spectral norm, hinge, 5 D steps) at 64 channels for 16x16, no flips (digits
+# are not mirror-symmetric); ProGAN's phases shortened to 100 steps so that it reaches 16x16
+# within a few minutes' budget; StyleGAN2 and BigGAN as their digits configs are.
 RUNS = {
-    'dcgan': ('gan/dcgan_mnist.py', ['--config.model.conv.g_channels=(32,64)',
+    'dcgan': ('gan/dcgan_mnist.py', ['--config.model.latent_dim=32',
+                                     '--config.model.conv.g_channels=(32,64)',
                                      '--config.model.conv.d_channels=(32,64)',
-                                     '--config.model.latent_dim=32',
-                                     '--config.train.ema_decay=0.99',
-                                     '--config.train.num_steps=100000']),
+                                     '--config.train.batch_size=64',
+                                     '--config.train.ema_decay=0.99']),
     'sngan': ('gan/sngan_cifar10.py', ['--config.data.random_flip=False',
+                                       '--config.model.latent_dim=64',
                                        '--config.model.conv.g_channels=(64,64)',
                                        '--config.model.conv.d_channels=(64,64,64,64)',
-                                       '--config.model.latent_dim=64',
-                                       '--config.train.ema_decay=0.999',
-                                       '--config.train.num_steps=3000']),
-    'progan': ('gan/progan_digits.py', []),
-    'biggan': ('gan/biggan_digits.py', ['--config.train.num_steps=100000']),
+                                       '--config.train.batch_size=64',
+                                       '--config.train.ema_decay=0.99']),
+    'stylegan2': ('gan/stylegan2_digits.py', []),
+    'progan': ('gan/progan_digits.py', ['--config.model.progan.stable_steps=100',
+                                        '--config.model.progan.fade_steps=100']),
+    'biggan': ('gan/biggan_digits.py', []),
 }
 
 
-def _launch(name: str):
+def _python(*args):
+  return [sys.executable, '-m', *args]
+
+
+def _train(name: str, workdir: str, budget_s: float) -> dict:
+  """Runs one config until budget_s after its first log line; wall and CPU seconds."""
   config, overrides = RUNS[name]
-  workdir = os.path.join(FLAGS.root, name)
-  cmd = [sys.executable, '-m', 'experiments.gan', f'--workdir={workdir}',
-         f'--config=experiments/configs/{config}', *DIGITS16, *overrides]
-  log = open(os.path.join(FLAGS.root, f'{name}.log'), 'w')
-  return workdir, cmd, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-
-
-def _wait(runs: list) -> list:
-  """Polls every (name, workdir, proc, start) at once, SIGTERM at each one's budget; one
-  (exit code, wall s, CPU s) per run. With --budget_after_compile a budget starts at the
-  run's first log line (step 20)."""
-  clocks = [None if FLAGS.budget_after_compile else start for _, _, _, start in runs]
-  done = [None] * len(runs)
-  while None in done:
-    for i, (_, workdir, proc, start) in enumerate(runs):
-      if done[i] is not None:
-        continue
-      pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-      if pid:
-        done[i] = (os.waitstatus_to_exitcode(status), time.time() - start,
-                   usage.ru_utime + usage.ru_stime)
-        continue
-      if clocks[i] is None and os.path.exists(os.path.join(workdir, writer.METRICS_FILE)):
-        clocks[i] = time.time()
-      if (clocks[i] is not None and time.time() - clocks[i] > FLAGS.budget
-          and not getattr(proc, 'termed', False)):
-        proc.send_signal(signal.SIGTERM)
-        proc.termed = True
-    time.sleep(1.0)
-  return done
+  cmd = _python('experiments.gan', f'--workdir={workdir}', f'--config={CONFIGS}/{config}',
+                *DIGITS16, *overrides)
+  start, clock = time.time(), None
+  with open(f'{workdir}.log', 'w') as log:
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+  while True:
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid:
+      break
+    if clock is None and os.path.exists(os.path.join(workdir, writer.METRICS_FILE)):
+      clock = time.time()
+    if clock is not None and time.time() - clock > budget_s and proc.returncode is None:
+      proc.send_signal(signal.SIGTERM)
+      proc.returncode = -signal.SIGTERM     # sent once
+    time.sleep(0.5)
+  code = os.waitstatus_to_exitcode(status)
+  if code != 0:
+    raise RuntimeError(f'{name} exited with {code}: see {workdir}.log')
+  return {'wall_s': round(time.time() - start), 'cpu_s': round(usage.ru_utime + usage.ru_stime)}
 
 
 def _last_step(workdir: str) -> int:
-  steps = [int(d) for d in os.listdir(os.path.join(workdir, 'checkpoints')) if d.isdigit()]
-  return max(steps)
+  return max(int(d) for d in os.listdir(os.path.join(workdir, 'checkpoints')) if d.isdigit())
 
 
 def _examples_per_s(workdir: str) -> float:
+  with open(os.path.join(workdir, 'config.json')) as f:
+    batch = json.load(f)['train']['batch_size']
   times = [r['step_time_s'] for r in writer.read_metrics(workdir) if 'step_time_s' in r][1:]
-  return BATCH / float(np.median(times)) if times else float('nan')
+  return round(batch / float(np.median(times)), 1) if times else float('nan')
 
 
-def _evaluate(workdir: str) -> dict:
-  out = subprocess.run(
-      [sys.executable, '-m', 'experiments.evaluate', f'--workdir={workdir}', '--features=domain',
-       f'--domain_classifier={FLAGS.classifier}', f'--num_samples={FLAGS.num_samples}',
-       '--kid_subset_size=500', '--kid_subsets=20', '--metrics=fid,kid,pr'],
-      capture_output=True, text=True, check=True)
+def _json_out(*args) -> dict:
+  out = subprocess.run(_python(*args), capture_output=True, text=True, check=True)
   return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _scores(workdir: str, clf: str) -> dict:
+  n = FLAGS.num_samples
+  scores = _json_out('experiments.evaluate', f'--workdir={workdir}', '--features=domain',
+                     f'--domain_classifier={clf}', f'--num_samples={n}',
+                     f'--kid_subset_size={n // 2}', '--kid_subsets=20', '--metrics=fid,kid,pr')
+  row = {k.split('/')[-1]: round(v, 4) for k, v in scores.items() if k.endswith('_domain')}
+  with open(os.path.join(workdir, 'config.json')) as f:
+    if json.load(f)['model'].get('conditioning', 'none') != 'none':
+      row['class_accuracy'] = _json_out('benchmarks.gan_conditioning', f'--workdir={workdir}',
+                                        f'--classifier={clf}', f'--num_samples={n}'
+                                        )['sample_class_accuracy']
+  return row
 
 
 def main(argv):
   del argv
   os.makedirs(FLAGS.root, exist_ok=True)
-  results = []
-  for name in FLAGS.runs:
-    workdir, _, proc = _launch(name)
-    run = (name, workdir, proc, time.time())
-    if not FLAGS.concurrent:
-      results += [(name, workdir, *_wait([run]))]
-    else:
-      results.append(run)
-  if FLAGS.concurrent:
-    results = [(name, workdir, out) for (name, workdir, _, _), out in
-               zip(results, _wait(results))]
-  print('| run | steps | wall s | CPU s | examples/s | fid_domain | kid_domain | precision | '
-        'recall |')
-  print('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+  clf = FLAGS.classifier or os.path.join(FLAGS.root, 'classifier')
+  if not os.path.isdir(os.path.join(clf, 'checkpoints')):
+    subprocess.run(_python('experiments.classifier', f'--workdir={clf}',
+                           f'--config={CONFIGS}/classifier/digits.py',
+                           '--config.data.image_size=16'), check=True, stdout=subprocess.DEVNULL)
   rows = []
-  for name, workdir, (code, wall, cpu) in results:
-    if code != 0:
-      raise RuntimeError(f'{name} exited with {code}: see {FLAGS.root}/{name}.log')
-    scores = _evaluate(workdir)
-    row = {'run': name, 'steps': _last_step(workdir), 'wall_s': round(wall), 'cpu_s': round(cpu),
-           'examples_per_s': _examples_per_s(workdir),
-           **{k: v for k, v in scores.items() if k.startswith('eval/')}}
+  for name in FLAGS.runs:
+    workdir = os.path.join(FLAGS.root, name)
+    clocks = _train(name, workdir, FLAGS.budget_s)
+    row = {'run': name, 'budget_s': FLAGS.budget_s, 'steps': _last_step(workdir), **clocks,
+           'examples_per_s': _examples_per_s(workdir), **_scores(workdir, clf)}
+    print(json.dumps(row), flush=True)
     rows.append(row)
-    print(f"| {name} | {row['steps']} | {row['wall_s']} | {row['cpu_s']} | "
-          f"{row['examples_per_s']:.1f} | "
-          f"{row['eval/fid_domain']:.2f} | {row['eval/kid_domain']:.4g} | "
-          f"{row['eval/precision_domain']:.3f} | {row['eval/recall_domain']:.3f} |", flush=True)
-  for row in rows:
-    print(json.dumps(row))
+  keys = list(dict.fromkeys(k for r in rows for k in r if k not in ('run', 'budget_s')))
+  print('| run | ' + ' | '.join(keys) + ' |')
+  print('| --- ' * (len(keys) + 1) + '|')
+  for r in rows:
+    print(f"| {r['run']} | " + ' | '.join(str(r.get(k, '')) for k in keys) + ' |')
 
 
 if __name__ == '__main__':
