@@ -1,7 +1,9 @@
 """kind='progan': the `model.progan` section and its checks against the data and the run."""
+import jax
+
 from gdm.data.source import DatasetInfo
 from gdm.models.gan.growth import BASE_RESOLUTION, Growth, levels_for
-from gdm.utils.schema import require, section
+from gdm.utils.schema import choice, require, section
 
 
 @section
@@ -11,6 +13,10 @@ class ProGANNets:
   stable_steps: int = 1000     # at 4x4 first, then after each fade-in
   fade_steps: int = 1000       # each new resolution's fade-in (alpha 0 -> 1)
   mbstd_group: int = 4         # minibatch-stddev group size; 0 = the whole minibatch
+  # How a step runs the active resolution: 'switch' (lax.switch: only that level's network),
+  # 'all' (every level's, then a select: XLA:CPU runs convs in a switch ~40x slower),
+  # 'auto' (all on CPU, switch elsewhere).
+  branching: str = 'auto'
 
   def __post_init__(self):
     require(self.channels and all(c > 0 for c in self.channels), 'channels', self.channels,
@@ -19,6 +25,7 @@ class ProGANNets:
     require(self.fade_steps >= 1, 'fade_steps', self.fade_steps, 'must be >= 1')
     require(self.mbstd_group >= 0, 'mbstd_group', self.mbstd_group,
             'must be >= 0 (0 = the whole minibatch)')
+    choice(self.branching, ('auto', 'switch', 'all'), 'branching', 'branching')
 
 
 def check(m, info: DatasetInfo):
@@ -42,7 +49,11 @@ def check(m, info: DatasetInfo):
 
 
 def growth(m, info: DatasetInfo) -> Growth:
-  return Growth(levels_for(info.shape[0]), m.progan.stable_steps, m.progan.fade_steps)
+  branching = m.progan.branching
+  if branching == 'auto':
+    branching = 'all' if jax.default_backend() == 'cpu' else 'switch'
+  return Growth(levels_for(info.shape[0]), m.progan.stable_steps, m.progan.fade_steps,
+                all_levels=branching == 'all')
 
 
 def check_run(m, info: DatasetInfo, num_steps: int, batches: dict):
