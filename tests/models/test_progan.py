@@ -99,7 +99,7 @@ def test_real_images_are_blended_like_the_generator_output():
   np.testing.assert_allclose(growth.blend_reals(g, x, 99), x, atol=1e-6)
 
 
-@pytest.mark.parametrize('step', [0, 3, 6, 8, 10, 99])   # 4x4, fading to 8x8, 8x8, to 16x16, 16x16
+@pytest.mark.parametrize('step', [0, 4, 10])   # 4x4, fading into 8x8, fading into 16x16
 def test_every_level_and_select_equals_lax_switch(step):
   """The CPU path (all_levels: every level's net, then a select) gives the switch's outputs
   and gradients, the inactive levels' parameters included (zero)."""

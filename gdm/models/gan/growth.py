@@ -10,9 +10,10 @@ step (mid fade-in included) computes exactly what an uninterrupted one does.
 Every level's network is compiled once; `apply_grown` picks the active one with
 `lax.switch` on the step (the official code's "recursive" structure), so a step costs what
 the active resolution costs. XLA:CPU runs convolutions inside a conditional's branches ~40x
-slower than outside (ProGAN's G+D gradient at 8x8: 2.7 s against 65 ms), so on CPU
-(`all_levels`) every level's network runs and the active one's output is selected: about
-4/3 of the full resolution's cost, the same outputs and gradients up to rounding. Networks
+slower than outside (ProGAN's G+D gradient at 8x8 of 16x16: 1.9 s against 43-50 ms), so on
+CPU (`all_levels`) every level's network runs and the active one's output is selected
+(172-177 ms): about 4/3 of the full resolution's cost, the same outputs and gradients up to
+rounding. Networks
 take and give images at the full resolution: the generator's output is upscaled (nearest
 neighbour), the discriminator averages its input down, and during a fade-in the real images
 are blended between the two resolutions as the generator's output is (ibid., Sec. 2).
