@@ -99,28 +99,30 @@ def test_real_images_are_blended_like_the_generator_output():
   np.testing.assert_allclose(growth.blend_reals(g, x, 99), x, atol=1e-6)
 
 
-@pytest.mark.parametrize('step', [0, 4, 10])   # 4x4, fading into 8x8, fading into 16x16
-def test_every_level_and_select_equals_lax_switch(step):
+def test_every_level_and_select_equals_lax_switch():
   """The CPU path (all_levels: every level's net, then a select) gives the switch's outputs
-  and gradients, the inactive levels' parameters included (zero)."""
+  and gradients at 4x4, fading into 8x8 and fading into 16x16 (one compile per path: the
+  step is traced), the inactive levels' parameters included (zero)."""
   z, x = jax.random.normal(KEY, (4, 8)), jax.random.normal(KEY, (4, 16, 16, 3))
   gen, disc = ProGANGenerator(CHANNELS, 3, 'linear'), ProGANDiscriminator(CHANNELS, 4)
   gp, dp = _params(gen, z), _params(disc, x)
 
-  def loss(gp, dp, all_levels):
+  def loss(gp, dp, step, all_levels):
     g = growth.Growth(num_levels=3, stable_steps=2, fade_steps=4, all_levels=all_levels)
     fake = growth.apply_grown(gen, g, step, {'params': gp}, z)
     real = growth.blend_reals(g, x, step)
     score = growth.apply_grown(disc, g, step, {'params': dp}, jnp.concatenate([fake, real]))
     return jnp.sum(score['score'] * jnp.arange(8.0)), (fake, real)
 
-  (switched, s_out), s_grads = jax.value_and_grad(loss, (0, 1), has_aux=True)(gp, dp, False)
-  (selected, a_out), a_grads = jax.value_and_grad(loss, (0, 1), has_aux=True)(gp, dp, True)
-  np.testing.assert_allclose(selected, switched, rtol=1e-5)
-  chex.assert_trees_all_close((a_out, a_grads), (s_out, s_grads), rtol=1e-4, atol=1e-5)
-  level, alpha = growth.Growth(3, 2, 4).level_and_alpha(step)
-  unused = level < 2 or alpha == 0                 # 16x16's toRGB: off, or faded in at 0
-  assert np.all(a_grads[0]['to_rgb_16']['kernel'] == 0) == unused
+  grad = jax.jit(jax.value_and_grad(loss, (0, 1), has_aux=True), static_argnums=3)
+  for step in (0, 4, 10):
+    (switched, s_out), s_grads = grad(gp, dp, step, False)
+    (selected, a_out), a_grads = grad(gp, dp, step, True)
+    np.testing.assert_allclose(selected, switched, rtol=1e-5)
+    chex.assert_trees_all_close((a_out, a_grads), (s_out, s_grads), rtol=1e-4, atol=1e-5)
+    level, alpha = growth.Growth(3, 2, 4).level_and_alpha(step)
+    unused = level < 2 or alpha == 0               # 16x16's toRGB: off, or faded in at 0
+    assert np.all(a_grads[0]['to_rgb_16']['kernel'] == 0) == unused
 
 
 def test_branching_auto_is_all_levels_on_cpu():
