@@ -23,6 +23,7 @@ import optax
 from gdm.train import rng
 from gdm.train.players import Player
 from gdm.train.state import TrainState
+from gdm.utils import branching
 
 
 def _select(pred, new, old):
@@ -136,7 +137,8 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
           zeros = jax.tree.map(lambda x: jnp.zeros(x.shape, x.dtype),
                                jax.eval_shape(update, carry)[1])
           idle = lambda c, z=zeros: (c, z, jnp.zeros((), jnp.int32))
-          carry, m, bad = _when(player.active(step), update, idle, carry)
+          # XLA:CPU's convs in lax.cond are slow: there both run and a select keeps one.
+          carry, m, bad = branching.pick(player.active(step), [idle, update], carry)
         per_update.append(m)
         skipped = skipped + bad
       mean = jax.tree.map(lambda *xs: sum(xs) / len(xs), *per_update)
@@ -154,15 +156,6 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
     return new_state, metrics
 
   return step_fn
-
-
-def _when(pred, update, idle, carry):
-  """lax.cond(pred, update, idle, carry), except on CPU: XLA:CPU runs the convolutions in a
-  conditional's branches ~40x slower, so there both run and a select keeps one (StyleGAN2's
-  lazy regularisers: 160.7 vs 94.1 examples/s on its digits config)."""
-  if jax.default_backend() != 'cpu':
-    return jax.lax.cond(pred, update, idle, carry)
-  return jax.tree.map(lambda a, b: jnp.where(pred, a, b), update(carry), idle(carry))
 
 
 def make_multi_step(step_fn):

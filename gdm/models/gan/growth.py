@@ -9,12 +9,11 @@ step (mid fade-in included) computes exactly what an uninterrupted one does.
 
 Every level's network is compiled once; `apply_grown` picks the active one with
 `lax.switch` on the step (the official code's "recursive" structure), so a step costs what
-the active resolution costs. XLA:CPU runs convolutions inside a conditional's branches ~40x
-slower than outside (ProGAN's G+D gradient at 8x8 of 16x16: 1.9 s against 43-50 ms), so on
-CPU (`all_levels`) every level's network runs and the active one's output is selected
-(172-177 ms): about 4/3 of the full resolution's cost, the same outputs and gradients up to
-rounding. Networks
-take and give images at the full resolution: the generator's output is upscaled (nearest
+the active resolution costs. On CPU (`all_levels`, gdm/utils/branching.py) every level's
+network runs and the active one's output is selected instead (172-177 ms against the
+switch's 1.9 s for the G+D gradient at 8x8): about 4/3 of the full resolution's cost, the
+same outputs and gradients up to rounding. Networks take and give images at the full
+resolution: the generator's output is upscaled (nearest
 neighbour), the discriminator averages its input down, and during a fade-in the real images
 are blended between the two resolutions as the generator's output is (ibid., Sec. 2).
 """
@@ -22,6 +21,8 @@ import dataclasses
 
 import jax
 import jax.numpy as jnp
+
+from gdm.utils import branching
 
 BASE_RESOLUTION = 4
 
@@ -96,18 +97,11 @@ def _blend_at(level: int, x, alpha):
   return upscale(low, f)
 
 
-def _pick(growth: Growth, level, branches, *args):
-  """branches[level](*args), by lax.switch or (all_levels) by a select over every branch."""
-  if not growth.all_levels:
-    return jax.lax.switch(level, branches, *args)
-  outs = [branch(*args) for branch in branches]
-  return jax.tree.map(lambda *xs: jax.lax.select_n(level, *xs), *outs)
-
-
 def blend_reals(growth: Growth, x, step):
   level, alpha = growth.level_and_alpha(step)
   branches = [lambda v, a, l=l: _blend_at(l, v, a) for l in range(growth.num_levels)]
-  return _pick(growth, level, branches, x, alpha.astype(x.dtype))
+  return branching.pick(level, branches, x, alpha.astype(x.dtype),
+                        run_all=growth.all_levels)
 
 
 def apply_grown(module, growth: Growth, step, variables, *args):
@@ -115,4 +109,4 @@ def apply_grown(module, growth: Growth, step, variables, *args):
   level, alpha = growth.level_and_alpha(step)
   branches = [lambda v, a, *xs, l=l: module.apply(v, *xs, level=l, alpha=a)
               for l in range(growth.num_levels)]
-  return _pick(growth, level, branches, variables, alpha, *args)
+  return branching.pick(level, branches, variables, alpha, *args, run_all=growth.all_levels)

@@ -1,8 +1,7 @@
 """kind='progan': the `model.progan` section and its checks against the data and the run."""
-import jax
-
 from gdm.data.source import DatasetInfo
 from gdm.models.gan.growth import BASE_RESOLUTION, Growth, levels_for
+from gdm.utils.branching import run_all_by_default
 from gdm.utils.schema import choice, require, section
 
 
@@ -49,11 +48,10 @@ def check(m, info: DatasetInfo):
 
 
 def growth(m, info: DatasetInfo) -> Growth:
-  branching = m.progan.branching
-  if branching == 'auto':
-    branching = 'all' if jax.default_backend() == 'cpu' else 'switch'
+  how = m.progan.branching
+  all_levels = run_all_by_default() if how == 'auto' else how == 'all'
   return Growth(levels_for(info.shape[0]), m.progan.stable_steps, m.progan.fade_steps,
-                all_levels=branching == 'all')
+                all_levels=all_levels)
 
 
 def check_run(m, info: DatasetInfo, num_steps: int, batches: dict):
