@@ -27,6 +27,8 @@ class TrainConfig:
   keep_checkpoints: int = 3
   sample_every: int = 1000      # image grids to WORKDIR/samples; 0 = only at the end
   ema_decay: float = 0.999      # 0 = EMA params track params exactly
+  ema_start: int = 0            # the EMA copies the params for this many steps (BigGAN)
+  ema_rampup: float = 0.0       # >0: EMA half-life <= this x steps done (StyleGAN2-ADA: 0.05)
   compute_dtype: str = 'float32'  # float32 | bfloat16 (params stay float32)
   max_nonfinite: int = 10       # stop after this many skipped updates in a row
   # An update that grows a player's param norm past this factor (from at least 1) is skipped
@@ -55,6 +57,8 @@ class TrainConfig:
     require(self.batch_size % self.grad_accum == 0, 'grad_accum', self.grad_accum,
             f'must divide train.batch_size={self.batch_size}')
     require(0.0 <= self.ema_decay < 1.0, 'ema_decay', self.ema_decay, 'must be in [0, 1)')
+    require(self.ema_start >= 0, 'ema_start', self.ema_start, 'must be >= 0 (0 = off)')
+    require(self.ema_rampup >= 0, 'ema_rampup', self.ema_rampup, 'must be >= 0 (0 = off)')
     require(self.param_growth_limit == 0 or self.param_growth_limit > 1,
             'param_growth_limit', self.param_growth_limit, 'must be > 1 (or 0 = off)')
     choice(self.compute_dtype, COMPUTE_DTYPES, 'compute_dtype', 'compute dtype')

@@ -69,7 +69,8 @@ def _mean_metrics(pending: list[dict]) -> dict[str, float]:
 def compile_train_step(exp: Experiment):
   cfg = exp.config.train
   step_fn = make_train_step(exp.model.players, exp.prepare, cfg.ema_decay,
-                            cfg.param_growth_limit, cfg.grad_accum)
+                            cfg.param_growth_limit, cfg.grad_accum, cfg.ema_start,
+                            cfg.ema_rampup)
   replicated = distributed.replicated(exp.mesh)
   return jax.jit(make_multi_step(step_fn),
                  in_shardings=(exp.state_sharding, distributed.batch_sharding(exp.mesh, 2),

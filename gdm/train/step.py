@@ -20,6 +20,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from gdm.train import ema as ema_lib
 from gdm.train import rng
 from gdm.train.players import Player
 from gdm.train.state import TrainState
@@ -84,13 +85,15 @@ def loss_and_grads(loss_fn, params, model_state, batch, key, accum: int):
 
 
 def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: float,
-                    param_growth_limit: float = 0.0, grad_accum: int = 1):
+                    param_growth_limit: float = 0.0, grad_accum: int = 1,
+                    ema_start: int = 0, ema_rampup: float = 0.0):
   """Returns step(state, batch, base_key) -> (state, metrics) for one train step.
 
   `prepare(batch, key, train)` turns a raw micro-batch into model inputs on device
   (scaling, dequantization, flips), keyed by step so that it does not depend on sharding.
   `grad_accum` > 1 averages each update's gradient over that many slices of its batch,
-  computed one after another (for batches that do not fit).
+  computed one after another (for batches that do not fit). `ema_start` and `ema_rampup`
+  warm the EMA up (gdm/train/ema.py).
   """
   names = [p.name for p in players]
   if len(set(names)) != len(names):
@@ -145,8 +148,8 @@ def make_train_step(players: Sequence[Player], prepare: Callable, ema_decay: flo
       metrics.update({(f'{player.name}/{k_}' if multi else k_): v for k_, v in mean.items()})
 
     params, opt_state, model_state = carry
-    ema = jax.tree.map(lambda e, p: ema_decay * e + (1.0 - ema_decay) * p,
-                       state.ema_params, params)
+    ema = ema_lib.update(state.ema_params, params,
+                         ema_lib.decay_at(step, ema_decay, ema_start, ema_rampup))
     new_state = state.replace(
         step=step + 1, params=params, opt_state=opt_state, model_state=model_state,
         ema_params=ema,

@@ -124,6 +124,8 @@ def test_ints_accepted_for_float_fields():
     (dict(eval_every=-1), ['train.eval_every=-1', '>= 0']),
     (dict(ema_decay=1.0), ['train.ema_decay=1.0', '[0, 1)']),
     (dict(ema_decay=-0.1), ['train.ema_decay=-0.1']),
+    (dict(ema_start=-1), ['train.ema_start=-1', '>= 0']),
+    (dict(ema_rampup=-0.05), ['train.ema_rampup=-0.05', '>= 0']),
     (dict(steps_per_call=3), ['train.log_every=100', 'multiple', 'steps_per_call=3']),
     (dict(steps_per_call=4, log_every=8, checkpoint_every=10),
      ['train.checkpoint_every=10', 'steps_per_call=4']),

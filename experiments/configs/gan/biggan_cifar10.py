@@ -7,7 +7,7 @@ The paper's 32x32 networks (ch = 64: G three up-blocks of 256 channels from 4x4,
 blocks of 256, the first two halving), shared embedding (128) and hierarchical latent (128 =
 4 chunks of 32), spectral norm in G and D, projection discriminator, hinge loss, orthogonal
 regularisation 1e-4, Adam 2e-4 (beta1 0, beta2 0.999), 4 D steps per G step, batch 50, EMA
-0.9999 of G, 125k generator steps (500 epochs, as the authors' BigGAN-PyTorch CIFAR script).
+0.9999 of G from step 1000 on, 125k generator steps (500 epochs, as the authors' BigGAN-PyTorch CIFAR script).
 A batch that does not fit: --config.train.grad_accum=N (the batch is split over the devices
 first); add --config.model.biggan.attention_res=16 for self-attention. Paper number:
 Inception Score 9.22, FID 14.73 on CIFAR-10 (BigGAN's CIFAR-10 table in its appendix; the
@@ -32,6 +32,7 @@ def get_config(variant: str = ''):
   default.set_schedule(config, num_steps=125_000, batch_size=50, log_every=500,
                        every=10_000)
   config.train.ema_decay = 0.9999
+  config.train.ema_start = 1000     # BigGAN-PyTorch's CIFAR script: --ema_start 1000
   config = default.apply_variant(config, variant, smoke=dict(
       latent_dim=8, n_critic=1, biggan=dict(g_channels=(8,), d_channels=(8, 8), d_downsample=1,
                                             shared_dim=4)))

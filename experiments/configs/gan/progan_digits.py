@@ -10,7 +10,7 @@ rate, pixel norm, minibatch stddev; minutes on a laptop CPU.
       --kid_subsets=20 --metrics=fid,kid,pr
 The paper's recipe scaled down: Adam lr 1e-3 (beta1 0, beta2 0.99, eps 1e-8) for both
 players, one critic update per generator update, lambda 10, eps_drift 0.001, EMA 0.999 of
-G; each phase (4x4, each fade-in, each new resolution's stabilisation) is 400 steps of
+G (its half-life ramped up over the first 5% of the run's steps, StyleGAN2-ADA's 0.05); each phase (4x4, each fade-in, each new resolution's stabilisation) is 400 steps of
 batch 64 here instead of 800k images. Paper number: none for digits (the paper reports
 Inception Score 8.80 on unsupervised CIFAR-10, Table 3 / abstract, and CelebA-HQ results);
 measured here: benchmarks/RESULTS.md ("Progressive GAN and BigGAN").
@@ -33,4 +33,5 @@ def get_config(variant: str = ''):
   common.adam(config, g_lr=1e-3, d_lr=1e-3, b1=0.0, b2=0.99, eps=1e-8)
   default.set_schedule(config, num_steps=2400, batch_size=64, log_every=200, every=1200)
   config.train.ema_decay = 0.999
+  config.train.ema_rampup = 0.05    # StyleGAN2-ADA's ramp, so a short run's EMA is not its init
   return default.apply_variant(config, variant, smoke=SMOKE)

@@ -2,7 +2,8 @@
 download; minutes on a laptop CPU): mapping network, modulated and demodulated convs with
 noise inputs from a learned constant, skip generator, residual discriminator with minibatch
 stddev, style mixing (p = 0.9), non-saturating loss with lazy R1 (every 16 steps) and lazy
-path length regularisation (every 4), the EMA of G.
+path length regularisation (every 4), the EMA of G (its half-life ramped up as in
+StyleGAN2-ADA, ema_rampup 0.05, so that a short run is not scored with its init).
   python -m experiments.gan --workdir=/tmp/sg2_digits \
       --config=experiments/configs/gan/stylegan2_digits.py
   python -m experiments.gan --workdir=/tmp/sg2_digits \
@@ -34,6 +35,7 @@ def get_config(variant: str = ''):
   common.adam(config, g_lr=0.002, d_lr=0.002, b1=0.0, b2=0.99)
   default.set_schedule(config, num_steps=3000, batch_size=32, log_every=100, every=1000)
   config.train.ema_decay = 0.5 ** (32 / 10_000)    # the official 10k-image half-life
+  config.train.ema_rampup = 0.05    # StyleGAN2-ADA's ramp ('cifar' and 'auto' configs)
   config.eval.num_examples = 0
   smoke = dict(latent_dim=8, stylegan2=dict(w_dim=8, mapping_layers=1, channel_base=64,
                                             channel_max=8, d_reg_every=2, pl_every=2))
