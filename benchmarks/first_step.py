@@ -2,7 +2,7 @@
 the first execution of the train step, cold and with a warm compilation cache.
 
   python -m benchmarks.first_step [--configs=diffusion/ddpm_cifar10,...] [--batch_size=8]
-      [--legacy_guard]
+      [--legacy_guard] [--sequential]
 
 Each config runs in two fresh processes sharing a new compilation cache directory and a
 workdir: the first initialises, compiles (cold), runs the step and checkpoints it; the second
@@ -10,7 +10,10 @@ is the restart of a preempted job: it restores that checkpoint (`init_s` is then
 and loads the compiled step from the cache. tfds
 datasets are mocked (shapes are what matters). `--legacy_guard` restores the per-leaf
 `isfinite` guard of the train step that issue 15 measured (every gradient leaf checked, the
-scalar chain copied into every update fusion), for the "before" column.
+scalar chain copied into every update fusion), for the "before" column. By default the step
+compiles on a thread while the state is initialised or restored, as the trainer does
+(gdm/train/precompile.py): `compile_wait_s` is what is left of its compile once the state is
+ready; `--sequential` times the init, then the step's trace and compile, one after the other.
 """
 import json
 import os
@@ -31,6 +34,8 @@ PAPER_CONFIGS = (
 flags.DEFINE_list('configs', list(PAPER_CONFIGS), 'Configs under experiments/configs/.')
 flags.DEFINE_integer('batch_size', 8, 'Global batch of the timed step.')
 flags.DEFINE_bool('legacy_guard', False, 'Time the per-leaf guard of before issue 15.')
+flags.DEFINE_bool('sequential', False, 'Init, then trace and compile the step (the trainer '
+                  'before it compiled the step on a thread during the init).')
 flags.DEFINE_integer('timeout', 1800, 'Seconds per process.')
 flags.DEFINE_string('child', '', 'Internal: run one config in this process.')
 
@@ -54,13 +59,14 @@ def _legacy_guard():
   step.optax.global_norm = per_leaf
 
 
-def _measure(name: str, batch_size: int, legacy: bool, workdir: str) -> dict:
+def _measure(name: str, batch_size: int, legacy: bool, sequential: bool,
+             workdir: str) -> dict:
   import importlib
   import jax
   import tensorflow_datasets as tfds
   from tensorflow_datasets.testing import mocking
   from experiments.families import get_family
-  from gdm.train import experiment, loop
+  from gdm.train import experiment, loop, precompile
   if legacy:
     _legacy_guard()
   mocking._getitems = lambda keys, generator, serialized=False: [generator[k] for k in keys]
@@ -73,18 +79,26 @@ def _measure(name: str, batch_size: int, legacy: bool, workdir: str) -> dict:
   with tfds.testing.mock_data(num_examples=64):
     exp = experiment.build(config, workdir, get_family(name.split('/')[0]))
     times['build_s'] = time.perf_counter() - start
-    t = time.perf_counter()
-    state, _ = exp.restore_or_init()
-    jax.block_until_ready(state)
-    times['init_s'] = time.perf_counter() - t
     batch = exp.train_batch(0, 1)
     jitted = loop.compile_train_step(exp)
     t = time.perf_counter()
-    lowered = jitted.lower(state, batch, exp.base_key)
-    times['trace_s'] = time.perf_counter() - t
+    if not sequential:             # as the trainer does: the step compiles during the init
+      shapes = precompile.abstract_batch(exp.pipeline.batch(0), batch_size, 1,
+                                         exp.micro_batches)
+      ahead = precompile.AheadOfTime(jitted, (exp.abstract_state, shapes, exp.base_key))
+    state, _ = exp.restore_or_init()
+    jax.block_until_ready(state)
+    times['init_s'] = time.perf_counter() - t
     t = time.perf_counter()
-    compiled = lowered.compile()
-    times['compile_s'] = time.perf_counter() - t
+    if sequential:
+      lowered = jitted.lower(state, batch, exp.base_key)
+      times['trace_s'] = time.perf_counter() - t
+      t = time.perf_counter()
+      compiled = lowered.compile()
+      times['compile_s'] = time.perf_counter() - t
+    else:
+      compiled = ahead.wait()
+      times['compile_wait_s'] = time.perf_counter() - t
     t = time.perf_counter()
     state, metrics = compiled(state, batch, exp.base_key)
     jax.block_until_ready((state, metrics))
@@ -101,7 +115,8 @@ def _measure(name: str, batch_size: int, legacy: bool, workdir: str) -> dict:
 def _run_child(name: str, cache: str, workdir: str) -> dict:
   env = dict(os.environ)
   cmd = [sys.executable, '-m', 'benchmarks.first_step', f'--child={name}',
-         f'--batch_size={FLAGS.batch_size}', f'--legacy_guard={FLAGS.legacy_guard}']
+         f'--batch_size={FLAGS.batch_size}', f'--legacy_guard={FLAGS.legacy_guard}',
+         f'--sequential={FLAGS.sequential}']
   env['GDM_BENCH_CACHE'], env['GDM_BENCH_WORKDIR'] = cache, workdir
   out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=FLAGS.timeout)
   if out.returncode:
@@ -115,7 +130,7 @@ def main(argv):
     from gdm.utils import compile_cache
     compile_cache.enable(os.environ.get('GDM_BENCH_CACHE', ''))
     print(json.dumps(_measure(FLAGS.child, FLAGS.batch_size, FLAGS.legacy_guard,
-                              os.environ['GDM_BENCH_WORKDIR'])))
+                              FLAGS.sequential, os.environ['GDM_BENCH_WORKDIR'])))
     return
   rows = []
   for name in FLAGS.configs:
@@ -125,9 +140,10 @@ def main(argv):
     row = {**cold, **{f'restart_{k}': v for k, v in warm.items() if k.endswith('_s')}}
     rows.append(row)
     print(json.dumps(row), flush=True)
-  keys = ['config', 'params_M', 'build_s', 'init_s', 'trace_s', 'compile_s', 'first_run_s',
-          'total_s', 'restart_init_s', 'restart_trace_s', 'restart_compile_s',
-          'restart_first_run_s', 'restart_total_s']
+  waits = ['trace_s', 'compile_s'] if FLAGS.sequential else ['compile_wait_s']
+  keys = (['config', 'params_M', 'build_s', 'init_s', *waits, 'first_run_s', 'total_s',
+           'restart_init_s'] + [f'restart_{k}' for k in waits]
+          + ['restart_first_run_s', 'restart_total_s'])
   print('| ' + ' | '.join(keys) + ' |')
   print('|' + ' --- |' * len(keys))
   for row in rows:

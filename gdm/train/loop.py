@@ -19,7 +19,7 @@ import time
 import jax
 import numpy as np
 
-from gdm.train import distributed
+from gdm.train import distributed, precompile
 from gdm.train.console import ProgressReporter
 from gdm.train.evaluation import Evaluator
 from gdm.train.experiment import Experiment, build
@@ -172,11 +172,18 @@ def train(exp: Experiment, profile: tuple[int, int] | None = None):
 def _train(exp: Experiment, profile):
   cfg = exp.config.train
   total, per_call = cfg.num_steps, cfg.steps_per_call
+  train_step = compile_train_step(exp)
+  start = exp.checkpointer.latest_step() or 0
+  if start < total:                  # the first call's shape, as `load` below makes it
+    first = min(per_call - start % per_call, total - start)
+    batch_shapes = precompile.abstract_batch(exp.pipeline.batch(0), cfg.batch_size, first,
+                                             exp.micro_batches)
+    train_step = precompile.AheadOfTime(train_step,
+                                        (exp.abstract_state, batch_shapes, exp.base_key))
   state, resumed = exp.restore_or_init()
   step = int(state.step)
   if resumed is not None:
     log.info('resumed from checkpoint at step %d in %s', step, exp.workdir)
-  train_step = compile_train_step(exp)
   evaluator = Evaluator(exp)
   writer = MetricWriter(exp.workdir, enabled=exp.is_writer)
   reporter = ProgressReporter(total, step)

@@ -1,0 +1,54 @@
+"""Compiling the train step on a thread while the main thread initialises or restores the
+state, so that the two compiles overlap instead of running one after the other.
+
+On CPU a paper-size model's init compiles for 12-43 s and its step for 15-100 s
+(benchmarks/RESULTS.md, "Time to first step"); XLA releases the GIL while it compiles. The
+step is lowered against the abstract state and a batch of `steps_per_call` steps; calls of
+that shape go to the compiled executable directly (no second trace), any other call (the
+shorter last call of a run, a resume that is not aligned to steps_per_call) to the jitted
+function as before. A failure on the thread is left for that jitted call to raise with its
+usual message.
+"""
+import threading
+
+import jax
+
+
+class AheadOfTime:
+  """A train step compiled on a thread; call it as the jitted step."""
+
+  def __init__(self, jitted, abstract_args: tuple):
+    self._jitted, self._abstract = jitted, abstract_args
+    self._compiled = None
+    self._thread = threading.Thread(target=self._compile, name='compile-train-step',
+                                    daemon=True)
+    self._thread.start()
+
+  def _compile(self):
+    try:
+      self._compiled = self._jitted.lower(*self._abstract).compile()
+    except Exception:              # pylint: disable=broad-except
+      self._compiled = None        # the jitted call raises it, with its own traceback
+
+  def wait(self) -> 'AheadOfTime':
+    self._thread.join()
+    return self
+
+  def _fits(self, args) -> bool:
+    def shapes(tree):
+      return [(x.shape, x.dtype) for x in jax.tree.leaves(tree)]
+    return (jax.tree.structure(args) == jax.tree.structure(self._abstract)
+            and shapes(args) == shapes(self._abstract))
+
+  def __call__(self, *args):
+    self._thread.join()
+    if self._compiled is not None and self._fits(args):
+      return self._compiled(*args)
+    return self._jitted(*args)
+
+
+def abstract_batch(local: dict, global_batch: int, steps: int, micro_batches: int) -> dict:
+  """Shapes of a train call's global batch, leaves [steps, micro_batches, B, ...], from one
+  local pipeline batch."""
+  return {name: jax.ShapeDtypeStruct((steps, micro_batches, global_batch) + v.shape[1:],
+                                     v.dtype) for name, v in local.items()}
