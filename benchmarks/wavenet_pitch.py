@@ -22,6 +22,7 @@ from absl import app, flags
 
 from gdm.data import tones
 from gdm.models import audio
+from gdm.models.audio import family
 from gdm.train.restore import restore_run
 
 FLAGS = flags.FLAGS
@@ -29,6 +30,7 @@ flags.DEFINE_string('workdir', None, 'A trained experiments.audio run on data.na
                     required=True)
 flags.DEFINE_integer('num', 256, 'Clips to draw.')
 flags.DEFINE_integer('seed', 0, 'Sampling key.')
+flags.DEFINE_list('primes', ['4', '16'], 'Prime lengths of the continuation check; empty: none.')
 
 
 def pitch_report(clips: np.ndarray, labels: np.ndarray | None = None) -> dict:
@@ -56,6 +58,19 @@ def noise_distance(num: int, repeats: int = 10_000, seed: int = 0) -> dict:
           'noise_tv_p95': round(float(np.quantile(tv, 0.95)), 3)}
 
 
+def kept_pitch(a: family.Audio, params, data, prime: int, key) -> list[float]:
+  """Per pitch: the share of `data`'s clips continued from their first `prime` samples
+  whose continuation keeps their pitch."""
+  levels = np.asarray(family.to_levels(data.x))
+  canvas = levels * (np.arange(levels.shape[1]) < prime)
+  y = data.y if a.num_classes else None
+  complete = jax.jit(lambda p, k, c: family.complete(a, p, y, k, c, np.full(len(c), prime)))
+  out = np.asarray(family.to_waveform(complete(params, key, canvas)))
+  found = tones.pitch_class(tones.estimate_pitch(out[:, 64:]))
+  return [round(float(np.mean(found[data.y == k] == k)), 3) if np.any(data.y == k)
+          else float('nan') for k in range(len(tones.PITCHES_HZ))]
+
+
 def main(argv):
   del argv
   run = restore_run(FLAGS.workdir, audio.FAMILY, '--workdir')
@@ -70,10 +85,14 @@ def main(argv):
   labels = (np.arange(FLAGS.num) % len(tones.PITCHES_HZ) if run.config.model.conditional
             else None)
   data = tones.make_source('test', FLAGS.num, run.info.shape[0])
+  a = family.build(run.config, run.info)
+  kept = {f'kept_after_{p}': kept_pitch(a, run.params, data, int(p),
+                                        jax.random.key(FLAGS.seed + 1)) for p in FLAGS.primes}
   print(json.dumps({'step': run.step, 'sampler': run.config.model.sampler,
                     'sampling_s': round(seconds, 1), **pitch_report(clips, labels),
                     **noise_distance(FLAGS.num),
-                    'data_clips_total_variation': pitch_report(data.x)['total_variation']}))
+                    'data_clips_total_variation': pitch_report(data.x)['total_variation'],
+                    **kept}))
 
 
 if __name__ == '__main__':

@@ -21,6 +21,7 @@ from tests.helpers import random_like
 
 TINY = dict(wavenet=dict(channels=4, skip_channels=8, head_channels=8, layers_per_stack=3,
                          stacks=1), num_mixtures=2)
+SCALAR = dict(wavenet={**TINY['wavenet'], 'input': 'scalar'})    # the level as one channel
 
 
 def _run(length=12, classes=0, **model):
@@ -44,27 +45,29 @@ def _clips(n, length, seed=0):
   return mu_law.decode(np.random.default_rng(seed).integers(0, 256, (n, length)))
 
 
-@pytest.mark.parametrize('likelihood', ['categorical', 'logistic_mixture'])
-def test_every_two_sample_clip_has_a_probability_and_they_sum_to_one(likelihood):
-  a, params = _built(length=2, likelihood=likelihood)
+@pytest.mark.parametrize('likelihood,inputs', [('categorical', {}), ('logistic_mixture', {}),
+                                               ('categorical', SCALAR)])
+def test_every_two_sample_clip_has_a_probability_and_they_sum_to_one(likelihood, inputs):
+  a, params = _built(length=2, likelihood=likelihood, **inputs)
   q = np.stack(np.meshgrid(np.arange(256), np.arange(256), indexing='ij'), -1).reshape(-1, 2)
   log_p = jax.jit(functools.partial(family.log_prob, a, params, y=None))
   total = sum(float(jnp.exp(log_p(mu_law.level(part))).sum()) for part in np.split(q, 8))
   assert abs(total - 1) < 1e-4, total
 
 
-@pytest.mark.parametrize('likelihood', ['categorical', 'logistic_mixture'])
-def test_log_prob_is_the_sum_of_the_step_conditionals(likelihood):
-  a, params = _built(classes=3, conditional=True, likelihood=likelihood)
+@pytest.mark.parametrize('likelihood,inputs', [('categorical', {}), ('logistic_mixture', {}),
+                                               ('logistic_mixture', SCALAR)])
+def test_log_prob_is_the_sum_of_the_step_conditionals(likelihood, inputs):
+  a, params = _built(classes=3, conditional=True, likelihood=likelihood, **inputs)
   x = _clips(2, 12)
   y = jnp.array([0, 2])
   levels = family.to_levels(x)
   cond = family.cond_of(a, y)
   queues, total = a.net.queues(2), 0.0
-  onehot = sampling.one_hot_codes(levels, 256)
+  inputs = sampling.net_input(levels, a.net.num_values)
   step = jax.jit(functools.partial(a.net.apply, {'params': params['model']}, method=WaveNet.step))
   for t in range(12):
-    out, queues = step(onehot[:, max(t - 1, 0)], cond, queues, t)
+    out, queues = step(inputs[:, max(t - 1, 0)], cond, queues, t)
     if likelihood == 'categorical':
       total += jnp.take_along_axis(jax.nn.log_softmax(out), mu_law.encode(x)[:, t, None], 1)[:, 0]
     else:
@@ -78,7 +81,7 @@ def test_log_prob_is_the_sum_of_the_step_conditionals(likelihood):
 
 
 @pytest.mark.parametrize('model', [dict(likelihood='logistic_mixture'),
-                                   dict(conditional=True)])
+                                   dict(conditional=True), SCALAR])
 def test_the_fast_sampler_draws_exactly_the_naive_samplers_clips(model):
   a, params = _built(length=16, classes=3, **model)
   y = jnp.arange(3) if a.num_classes else None
@@ -134,6 +137,7 @@ def test_bad_configs_are_one_line_errors_naming_the_key():
       (dict(likelihood='gaussian'), "unknown audio likelihood 'gaussian' in model.likelihood"),
       (dict(sampler='slow'), "unknown audio sampler 'slow' in model.sampler"),
       (dict(wavenet=dict(kernel_size=1)), 'model.wavenet.kernel_size=1 must be >= 2'),
+      (dict(wavenet=dict(input='raw')), "unknown WaveNet input 'raw' in model.wavenet.input"),
   ]
   for model, message in cases:
     with pytest.raises(ValueError) as e:

@@ -7,6 +7,7 @@ from gdm.data.source import DatasetInfo
 from gdm.utils.schema import choice, require, section
 
 LIKELIHOODS = ('categorical', 'logistic_mixture')   # = gdm.models.audio.nets.HEADS
+INPUTS = ('one_hot', 'scalar')
 SAMPLERS = ('fast', 'naive')                         # = gdm.models.audio.sampling.SAMPLERS
 
 
@@ -19,10 +20,14 @@ class WaveNetConfig:
   input_kernel_size: int = 2    # of the first causal conv
   layers_per_stack: int = 10    # dilations 1, 2, 4, ..., 2^(n-1) in every stack
   stacks: int = 3
+  # one_hot: the 256 mu-law codes one-hot (the paper's input); scalar: the level in [-1, 1]
+  # as one channel, which gives the first layer the waveform's ordinal values directly.
+  input: str = 'one_hot'
 
   def __post_init__(self):
     for key in ('channels', 'skip_channels', 'layers_per_stack', 'stacks', 'input_kernel_size'):
       require(getattr(self, key) >= 1, key, getattr(self, key), 'must be >= 1')
+    choice(self.input, INPUTS, 'input', 'WaveNet input')
     require(self.head_channels >= 0, 'head_channels', self.head_channels,
             'must be >= 0 (0 = skip_channels)')
     require(self.kernel_size >= 2, 'kernel_size', self.kernel_size,

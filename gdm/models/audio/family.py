@@ -64,7 +64,7 @@ def labels(a: Audio, batch):
 def log_prob(a: Audio, params, levels, y):
   """log p of mu-law levels [B, T] per clip, in nats."""
   out = a.net.apply({'params': params['model']},
-                    sampling.one_hot_codes(levels, a.net.num_values), cond_of(a, y))
+                    sampling.net_input(levels, a.net.num_values), cond_of(a, y))
   per = a.head.log_prob(out, levels[..., None] if a.head.pixel_wise else levels)
   return per.sum(-1)
 
@@ -77,7 +77,7 @@ def loss(a: Audio, params, model_state, batch, key, step):
 
 def init(a: Audio, key, batch):
   y = labels(a, batch)
-  x = sampling.one_hot_codes(to_levels(batch['x'][:1]), a.net.num_values)
+  x = sampling.net_input(to_levels(batch['x'][:1]), a.net.num_values)
   params = a.net.init(key, x, cond_of(a, None if y is None else y[:1]))['params']
   return {'model': params}, {}
 

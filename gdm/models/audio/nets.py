@@ -28,7 +28,8 @@ HEADS = {'categorical': categorical, 'logistic_mixture': logistic_mixture}
 
 def build(m: AudioConfig, num_params: int, num_classes: int, dtype=jnp.float32) -> WaveNet:
   w = m.wavenet
-  return WaveNet(num_params=num_params, num_values=NUM_CODES, channels=w.channels,
+  width = NUM_CODES if w.input == 'one_hot' else 1
+  return WaveNet(num_params=num_params, num_values=width, channels=w.channels,
                  skip_channels=w.skip_channels, head_channels=w.head_channels or w.skip_channels,
                  dilations=w.dilations, kernel_size=w.kernel_size,
                  input_kernel_size=w.input_kernel_size, conditioned=num_classes > 0,

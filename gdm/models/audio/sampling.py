@@ -21,9 +21,12 @@ from gdm.models.autoregressive.steppers import Recompute
 from gdm.nn.wavenet import WaveNet
 
 
-def one_hot_codes(levels: jax.Array, num_values: int) -> jax.Array:
-  """Mu-law levels [...] -> one-hot codes [..., V], the network's input."""
-  return jax.nn.one_hot(mu_law.code_of_level(levels), num_values)
+def net_input(levels: jax.Array, width: int) -> jax.Array:
+  """Mu-law levels [...] -> the network's input [..., width]: one-hot codes (width 256), or
+  the level itself as one scalar channel (width 1, `model.wavenet.input='scalar'`)."""
+  if width == 1:
+    return levels[..., None].astype(jnp.float32)
+  return jax.nn.one_hot(mu_law.code_of_level(levels), width)
 
 
 def fast(net: WaveNet, head, params, cond, key, canvas: jax.Array,
@@ -36,7 +39,7 @@ def fast(net: WaveNet, head, params, cond, key, canvas: jax.Array,
   def body(t, carry):
     values, queues = carry
     prev = jax.lax.dynamic_index_in_dim(values, jnp.maximum(t - 1, 0), 1, False)
-    out, queues = net.apply(variables, one_hot_codes(prev, net.num_values), cond, queues, t,
+    out, queues = net.apply(variables, net_input(prev, net.num_values), cond, queues, t,
                             method=WaveNet.step)
     drawn = head.sample(jax.random.fold_in(key, t), out).reshape(n)
     old = jax.lax.dynamic_index_in_dim(values, t, 1, False)
@@ -49,7 +52,7 @@ def fast(net: WaveNet, head, params, cond, key, canvas: jax.Array,
 
 def _grid_outputs(net: WaveNet, head, params, cond, grid):
   """The recomputing loop's out_fn: grid [N, 1, T, 1] -> the head's outputs on it."""
-  out = net.apply({'params': params}, one_hot_codes(grid[:, 0, :, 0], net.num_values), cond)
+  out = net.apply({'params': params}, net_input(grid[:, 0, :, 0], net.num_values), cond)
   shape = grid.shape[:3] if head.pixel_wise else grid.shape
   return out.reshape(shape + out.shape[-1:])
 
