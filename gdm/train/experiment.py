@@ -22,6 +22,7 @@ from gdm.train.model import Family, Model
 from gdm.train.players import optimizers_by_entry
 from gdm.train.step import num_micro_batches
 from gdm.utils import schema
+from gdm.utils.run_once import run_once
 
 @dataclasses.dataclass
 class Experiment:
@@ -91,7 +92,7 @@ class Experiment:
       return state, step
     raw = self.global_batch(self.pipeline.batch(0), leading=0)
     init = jax.jit(self.init_state, out_shardings=self.state_sharding)
-    return init(rng.key_for(self.base_key, 0, rng.INIT), raw), None
+    return run_once(init, rng.key_for(self.base_key, 0, rng.INIT), raw), None
 
 
 def config_json(run: RunConfig) -> str:
