@@ -1,5 +1,5 @@
 """run_once: the jitted function's values (to the last bits of a float), from a program
-compiled with the CPU options."""
+compiled with the CPU options when its outputs are small."""
 import flax.linen as nn
 import jax
 import numpy as np
@@ -22,3 +22,11 @@ def test_run_once_returns_the_jitted_values_and_passes_its_options(monkeypatch):
                       or real(self, compiler_options=compiler_options))
   run_once_lib.run_once(init, jax.random.key(1), x)
   assert seen == [run_once_lib.CPU_OPTIONS if jax.default_backend() == 'cpu' else None]
+
+
+def test_big_outputs_keep_the_default_options():
+  small = [jax.ShapeDtypeStruct((1000, 1000), 'float32')]
+  big = small * 17                                        # 17M numbers
+  cpu = jax.default_backend() == 'cpu'
+  assert run_once_lib.options_for(small) == (run_once_lib.CPU_OPTIONS if cpu else None)
+  assert run_once_lib.options_for(big) is None
