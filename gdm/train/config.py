@@ -34,6 +34,7 @@ class TrainConfig:
   # An update that grows a player's param norm past this factor (from at least 1) is skipped
   # like a non-finite one; 0 = off.
   param_growth_limit: float = 10.0
+  compile_ahead: bool = False   # compile the step on a thread during the init (precompile.py)
   remat: bool = False           # scanned layers recompute activations in the backward pass
   prefetch: int = 2             # train calls whose batches are read ahead on a thread; 0 = off
   grad_accum: int = 1           # >1: each update averages gradients over this many slices of

@@ -1,5 +1,7 @@
-"""Compiling the train step on a thread while the main thread initialises or restores the
-state, so that the two compiles overlap instead of running one after the other.
+"""`train.compile_ahead=True`: the train step compiled on a thread while the main thread
+initialises or restores the state, so that the two compiles overlap instead of running one
+after the other. Off by default: on 2 CPU cores it gains 1-57 s of a paper config's cold
+start and nothing on a restart, and the test suite (two workers) ran no faster with it.
 
 On CPU a paper-size model's init compiles for 12-43 s and its step for 15-100 s
 (benchmarks/RESULTS.md, "Time to first step"); XLA releases the GIL while it compiles. The

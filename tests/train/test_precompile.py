@@ -24,3 +24,14 @@ def test_ahead_of_time_step_is_the_jitted_step_and_falls_back_on_other_shapes(tm
                               jitted(fresh(), one, exp.base_key))
   chex.assert_trees_all_equal(ahead(fresh(), two, exp.base_key),
                               jitted(fresh(), two, exp.base_key))
+
+
+def test_a_run_with_compile_ahead_trains_exactly_as_without(tmp_path):
+  runs = {}
+  for ahead in (False, True):
+    config = tiny_config(num_steps=6, steps_per_call=2, log_every=2, checkpoint_every=2,
+                         eval_every=0, sample_every=0, compile_ahead=ahead)
+    runs[ahead] = loop.train_and_evaluate(config, str(tmp_path / str(ahead)),
+                                          FAMILIES['autoencoder'], ONE)
+  chex.assert_trees_all_equal(runs[False].params, runs[True].params)
+  chex.assert_trees_all_equal(runs[False].ema_params, runs[True].ema_params)
