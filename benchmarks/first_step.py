@@ -11,8 +11,8 @@ and loads the compiled step from the cache. tfds
 datasets are mocked (shapes are what matters). `--legacy_guard` restores the per-leaf
 `isfinite` guard of the train step that issue 15 measured (every gradient leaf checked, the
 scalar chain copied into every update fusion), for the "before" column. By default the step
-compiles on a thread while the state is initialised or restored, as the trainer does
-(gdm/train/precompile.py): `compile_wait_s` is what is left of its compile once the state is
+compiles on a thread while the state is initialised or restored, as the trainer does with
+train.compile_ahead=True (gdm/train/precompile.py): `compile_wait_s` is what is left of its compile once the state is
 ready; `--sequential` times the init, then the step's trace and compile, one after the other.
 """
 import json
@@ -34,8 +34,8 @@ PAPER_CONFIGS = (
 flags.DEFINE_list('configs', list(PAPER_CONFIGS), 'Configs under experiments/configs/.')
 flags.DEFINE_integer('batch_size', 8, 'Global batch of the timed step.')
 flags.DEFINE_bool('legacy_guard', False, 'Time the per-leaf guard of before issue 15.')
-flags.DEFINE_bool('sequential', False, 'Init, then trace and compile the step (the trainer '
-                  'before it compiled the step on a thread during the init).')
+flags.DEFINE_bool('sequential', False, 'Init, then trace and compile the step (the trainer\'s '
+                  'default, train.compile_ahead=False).')
 flags.DEFINE_integer('timeout', 1800, 'Seconds per process.')
 flags.DEFINE_string('child', '', 'Internal: run one config in this process.')
 
@@ -82,7 +82,7 @@ def _measure(name: str, batch_size: int, legacy: bool, sequential: bool,
     batch = exp.train_batch(0, 1)
     jitted = loop.compile_train_step(exp)
     t = time.perf_counter()
-    if not sequential:             # as the trainer does: the step compiles during the init
+    if not sequential:             # as train.compile_ahead=True: compiled during the init
       shapes = precompile.abstract_batch(exp.pipeline.batch(0), batch_size, 1,
                                          exp.micro_batches)
       ahead = precompile.AheadOfTime(jitted, (exp.abstract_state, shapes, exp.base_key))

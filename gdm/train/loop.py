@@ -173,8 +173,8 @@ def _train(exp: Experiment, profile):
   cfg = exp.config.train
   total, per_call = cfg.num_steps, cfg.steps_per_call
   train_step = compile_train_step(exp)
-  start = exp.checkpointer.latest_step() or 0
-  if cfg.compile_ahead and start < total:    # the first call's shape, as `load` makes it
+  start = (exp.checkpointer.latest_step() or 0) if cfg.compile_ahead else total
+  if start < total:                  # the first call's shape, as `load` makes it
     first = min(per_call - start % per_call, total - start)
     batch_shapes = precompile.abstract_batch(exp.pipeline.batch(0), cfg.batch_size, first,
                                              exp.micro_batches)

@@ -5,10 +5,11 @@ start and nothing on a restart, and the test suite (two workers) ran no faster w
 
 On CPU a paper-size model's init compiles for 12-43 s and its step for 15-100 s
 (benchmarks/RESULTS.md, "Time to first step"); XLA releases the GIL while it compiles. The
-step is lowered against the abstract state and a batch of `steps_per_call` steps; calls of
-that shape go to the compiled executable directly (no second trace), any other call (the
-shorter last call of a run, a resume that is not aligned to steps_per_call) to the jitted
-function as before. A failure on the thread is left for that jitted call to raise with its
+step is lowered against the abstract state and the first call's batch shape; calls with a
+batch of that shape go to the compiled executable directly (no second trace), any other
+call (the shorter last call of a run, a resume that walked back to an older checkpoint) to
+the jitted function as before. Only the batch is checked per call: the state and the key
+keep their shapes from call to call. A failure on the thread is left for that jitted call to raise with its
 usual message.
 """
 import threading
@@ -21,6 +22,7 @@ class AheadOfTime:
 
   def __init__(self, jitted, abstract_args: tuple):
     self._jitted, self._abstract = jitted, abstract_args
+    self._batch = _signature(abstract_args[1])
     self._compiled = None
     self._thread = threading.Thread(target=self._compile, name='compile-train-step',
                                     daemon=True)
@@ -37,16 +39,17 @@ class AheadOfTime:
     return self
 
   def _fits(self, args) -> bool:
-    def shapes(tree):
-      return [(x.shape, x.dtype) for x in jax.tree.leaves(tree)]
-    return (jax.tree.structure(args) == jax.tree.structure(self._abstract)
-            and shapes(args) == shapes(self._abstract))
+    return _signature(args[1]) == self._batch
 
   def __call__(self, *args):
     self._thread.join()
     if self._compiled is not None and self._fits(args):
       return self._compiled(*args)
     return self._jitted(*args)
+
+
+def _signature(batch: dict):
+  return {name: (v.shape, v.dtype) for name, v in batch.items()}
 
 
 def abstract_batch(local: dict, global_batch: int, steps: int, micro_batches: int) -> dict:
