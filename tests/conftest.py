@@ -1,20 +1,31 @@
-"""Eight CPU devices for every test process, so sharded code paths run for real.
+"""Eight CPU devices for every test process, so sharded code paths run for real, and
+compiles chosen per test (tests/xla_test_flags.py): quick by default, XLA:CPU's level 1
+for tests marked `optimized`. Subprocesses get theirs from xla_flags().
 
 XLA:CPU's default LLVM optimisation level spends seconds compiling JAX's threefry PRNG
-for every rank >= 3 shape (and runs these small convs no faster); level 1 compiles it in
-a fraction of a second. Launcher subprocesses inherit it through the environment.
+for every rank >= 3 shape (and runs these small convs no faster), so no test uses it.
 """
-import os
-
 from tests import tfds_without_tf
-from tests.xla_test_flags import XLA_TEST_FLAGS
+from tests.xla_test_flags import setup_test_process
 
-os.environ['XLA_FLAGS'] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_TEST_FLAGS}".strip()
+setup_test_process()
 
 import jax  # noqa: E402  (after XLA_FLAGS)
 import pytest  # noqa: E402
 
-jax.config.update('jax_num_cpu_devices', 8)
+
+@pytest.fixture(autouse=True)
+def _compile_level(request):
+  """Level 1 for a test that runs long loops of small programs, else quick compiles. A
+  program jitted in an earlier test keeps the level it was compiled at (only speed differs)."""
+  if request.node.get_closest_marker('optimized') is None:
+    yield
+    return
+  jax.config.update('jax_disable_most_optimizations', False)
+  try:
+    yield
+  finally:
+    jax.config.update('jax_disable_most_optimizations', True)
 
 
 @pytest.fixture

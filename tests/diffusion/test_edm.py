@@ -110,6 +110,7 @@ def run_heun(process, key, x_init, steps=18, **churn):
   return SAMPLERS['heun'].run(process, key, fn, x_init, steps, HeunOptions(**churn))
 
 
+@pytest.mark.optimized
 def test_heun_with_the_exact_denoiser_reproduces_the_data():
   process = edm()
   x_init = process.prior_sample(jax.random.key(1, impl='rbg'), (N, 2))

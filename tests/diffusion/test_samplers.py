@@ -10,6 +10,8 @@ from gdm.diffusion import samplers, schedules
 from gdm.diffusion.sde import SDE
 from tests.diffusion import gaussian_reference as G
 
+pytestmark = pytest.mark.optimized   # long sampler loops: see tests/xla_test_flags.py
+
 KEY = jax.random.key(0, impl='rbg')
 N = 4000
 T = 1000

@@ -10,7 +10,7 @@ SMOKE = '--config=experiments/configs/autoencoder/conv_digits.py:smoke'
 
 def trained_run(tmp_path_factory) -> str:
   workdir = str(tmp_path_factory.mktemp('rated'))
-  env = dict(os.environ, XLA_FLAGS=xla_flags(1))
+  env = dict(os.environ, XLA_FLAGS=xla_flags(1, optimized=True))
   for mode in ('train', 'sample'):
     out = subprocess.run([sys.executable, '-m', 'experiments.autoencoder',
                           f'--workdir={workdir}', SMOKE, f'--mode={mode}'], cwd=REPO, env=env,

@@ -67,8 +67,6 @@ def _record(modules):
 
 
 if __name__ == '__main__':
-  from tests.xla_test_flags import XLA_TEST_FLAGS
-  os.environ['XLA_FLAGS'] = f"{os.environ.get('XLA_FLAGS', '')} {XLA_TEST_FLAGS}".strip()
-  import jax
-  jax.config.update('jax_num_cpu_devices', 8)
+  from tests.xla_test_flags import setup_test_process
+  setup_test_process()       # the test processes' compiles, so records match the tests'
   _record(sys.argv[1:] or CONFIGS)

@@ -44,7 +44,9 @@ def test_train_sample_and_continue_write_npz_wav_and_png(tmp_path):
   saved = np.load(os.path.join(samples, 'continue_8.npz'))
   assert saved['continuation'].shape == saved['original'].shape == (8, LENGTH)
   prime = LENGTH // 4
-  np.testing.assert_allclose(saved['continuation'][:, :prime], saved['original'][:, :prime])
+  # the same levels, decoded by two programs: equal to far below a mu-law step (~1e-4)
+  np.testing.assert_allclose(saved['continuation'][:, :prime], saved['original'][:, :prime],
+                             atol=1e-6)
   assert len(_wavs(samples, 'continue_8_continuation_')) == 8
   assert len(_wavs(samples, 'continue_8_original_')) == 8
   assert os.path.exists(os.path.join(samples, 'continue_8_continuation.png'))

@@ -85,6 +85,7 @@ def test_global_condition_moves_every_output():
   assert not np.triu(dep).any()                          # still causal
 
 
+@pytest.mark.optimized
 @pytest.mark.parametrize('kw', [{}, dict(kernel_size=3, dilations=(1, 4, 2), conditioned=True),
                                 dict(input_kernel_size=1, dilations=(2, 8))])
 def test_steps_with_queues_compute_the_full_pass(kw):

@@ -46,6 +46,7 @@ def test_one_channel_equals_the_per_subpixel_mixture():
                              rtol=1e-6)
 
 
+@pytest.mark.optimized
 def test_rgb_probabilities_sum_to_one_and_match_the_formula():
   out = _out(3, 1)
   values = jnp.arange(256, dtype=jnp.float32) / 127.5 - 1

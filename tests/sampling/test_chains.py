@@ -16,6 +16,8 @@ from gdm.sampling.mala import mala
 from gdm.utils.schema import parse
 from tests.sampling.test_sgld import MU, SIGMA, discretised_covariance, gaussian_energy
 
+pytestmark = pytest.mark.optimized   # long sampler loops: see tests/xla_test_flags.py
+
 KEY = jax.random.key(0, impl='rbg')
 N = 8192
 

@@ -8,6 +8,8 @@ from gdm.sampling.chains import SGLDConfig
 from gdm.sampling.langevin import clip_per_example, sgld
 from gdm.utils.schema import parse
 
+pytestmark = pytest.mark.optimized   # long sampler loops: see tests/xla_test_flags.py
+
 KEY = jax.random.key(0, impl='rbg')
 MU = np.array([1.0, -0.5])
 SIGMA = np.array([[2.0, 1.2], [1.2, 1.0]])

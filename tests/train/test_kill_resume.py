@@ -15,7 +15,7 @@ ARGS = ['--config=experiments/configs/autoencoder/mlp_moons.py:smoke',
         f'--config.train.num_steps={STEPS}', '--config.train.checkpoint_every=4',
         '--config.train.log_every=4', '--config.train.eval_every=0',
         '--config.train.sample_every=0', '--config.train.keep_checkpoints=2']
-ENV = dict(os.environ, XLA_FLAGS=xla_flags(1))
+ENV = dict(os.environ, XLA_FLAGS=xla_flags(1, optimized=True))   # 600 steps
 
 
 def _lines(path) -> int:

@@ -21,7 +21,7 @@ def free_port() -> int:
 
 
 def env_with_devices(n: int) -> dict:
-  return {**os.environ, 'XLA_FLAGS': xla_flags(n)}
+  return {**os.environ, 'XLA_FLAGS': xla_flags(n, optimized=True)}
 
 
 def test_two_processes_match_one(tmp_path):
