@@ -14,6 +14,11 @@ import jax  # noqa: E402  (after XLA_FLAGS)
 import pytest  # noqa: E402
 
 
+def pytest_collection_modifyitems(items):
+  """Tests marked `long` first, so that none of them starts last and ends the run alone."""
+  items.sort(key=lambda item: item.get_closest_marker('long') is None)   # a stable sort
+
+
 @pytest.fixture(autouse=True)
 def _compile_level(request):
   """Level 1 for a test that runs long loops of small programs, else quick compiles. A

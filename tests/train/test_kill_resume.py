@@ -6,6 +6,7 @@ import subprocess
 import time
 
 import numpy as np
+import pytest
 
 from tests.helpers import REPO, flat, launcher_cmd, read_checkpoint, xla_flags
 
@@ -25,6 +26,7 @@ def _lines(path) -> int:
     return sum(1 for _ in f)
 
 
+@pytest.mark.long
 def test_twenty_random_kills_resume_bit_identically(tmp_path):
   reference = str(tmp_path / 'reference')
   out = subprocess.run(launcher_cmd('autoencoder', reference, *ARGS), cwd=REPO, env=ENV,
