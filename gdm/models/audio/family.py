@@ -61,12 +61,16 @@ def labels(a: Audio, batch):
   return batch['y'] if a.num_classes else None
 
 
-def log_prob(a: Audio, params, levels, y):
-  """log p of mu-law levels [B, T] per clip, in nats."""
+def sample_log_probs(a: Audio, params, levels, y):
+  """log p(q_t | q_<t, h) of mu-law levels [B, T] at every position t, in nats."""
   out = a.net.apply({'params': params['model']},
                     sampling.net_input(levels, a.net.num_values), cond_of(a, y))
-  per = a.head.log_prob(out, levels[..., None] if a.head.pixel_wise else levels)
-  return per.sum(-1)
+  return a.head.log_prob(out, levels[..., None] if a.head.pixel_wise else levels)
+
+
+def log_prob(a: Audio, params, levels, y):
+  """log p of mu-law levels [B, T] per clip, in nats."""
+  return sample_log_probs(a, params, levels, y).sum(-1)
 
 
 def loss(a: Audio, params, model_state, batch, key, step):
