@@ -10,8 +10,37 @@ from tests.xla_test_flags import setup_test_process
 
 setup_test_process()
 
+import os  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import uuid  # noqa: E402
+
 import jax  # noqa: E402  (after XLA_FLAGS)
 import pytest  # noqa: E402
+
+from gdm.utils import compile_cache  # noqa: E402
+
+_session_cache = []
+
+
+def pytest_configure(config):
+  """One compilation cache per test session, shared by its xdist workers (the controller
+  hands them its run id): a program that several tests compile (a smoke config's init and
+  step in the config, mode and launcher tests) compiles once. Fresh every session, so a run
+  measures what CI's fresh machine pays; removed when the session ends."""
+  if hasattr(config, 'workerinput'):
+    run_id = config.workerinput['testrunuid']
+  else:
+    if hasattr(config.option, 'testrunuid') and not config.option.testrunuid:
+      config.option.testrunuid = uuid.uuid4().hex
+    run_id = getattr(config.option, 'testrunuid', None) or uuid.uuid4().hex
+  _session_cache.append(os.path.join(tempfile.gettempdir(), f'gdm-test-jax-cache-{run_id}'))
+  compile_cache.enable(_session_cache[0], min_compile_seconds=0.5)
+
+
+def pytest_sessionfinish(session):
+  if not hasattr(session.config, 'workerinput'):     # the controller, after every worker
+    shutil.rmtree(_session_cache[0], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):
