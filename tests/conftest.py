@@ -1,6 +1,7 @@
-"""Eight CPU devices for every test process, so sharded code paths run for real, and
-compiles chosen per test (tests/xla_test_flags.py): quick by default, XLA:CPU's level 1
-for tests marked `optimized`. Subprocesses get theirs from xla_flags().
+"""Eight CPU devices for every test process, so sharded code paths run for real; compiles
+chosen per test (tests/xla_test_flags.py): quick by default, XLA:CPU's level 1 for tests
+marked `optimized`, subprocesses theirs from xla_flags(); one compilation cache per session,
+launchers' included; tests marked `long` scheduled first.
 
 XLA:CPU's default LLVM optimisation level spends seconds compiling JAX's threefry PRNG
 for every rank >= 3 shape (and runs these small convs no faster), so no test uses it.
@@ -35,7 +36,11 @@ def pytest_configure(config):
       config.option.testrunuid = uuid.uuid4().hex
     run_id = getattr(config.option, 'testrunuid', None) or uuid.uuid4().hex
   _session_cache.append(os.path.join(tempfile.gettempdir(), f'gdm-test-jax-cache-{run_id}'))
-  compile_cache.enable(_session_cache[0], min_compile_seconds=0.5)
+  compile_cache.enable(os.path.join(_session_cache[0], 'tests'), min_compile_seconds=0.5)
+  # Launchers the tests start cache in $XDG_CACHE_HOME/gdm/jax by default: this session's
+  # too, not the user's, so that nothing is written to the home directory and a warm cache
+  # left by earlier runs does not make the suite look faster than on CI.
+  os.environ['XDG_CACHE_HOME'] = _session_cache[0]
 
 
 def pytest_sessionfinish(session):
