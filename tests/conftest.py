@@ -21,7 +21,7 @@ import pytest  # noqa: E402
 
 from gdm.utils import compile_cache  # noqa: E402
 
-_session_cache = []
+SESSION = {}     # 'dir': this session's cache directory, set in pytest_configure
 
 
 def pytest_configure(config):
@@ -32,20 +32,19 @@ def pytest_configure(config):
   if hasattr(config, 'workerinput'):
     run_id = config.workerinput['testrunuid']
   else:
-    if hasattr(config.option, 'testrunuid') and not config.option.testrunuid:
-      config.option.testrunuid = uuid.uuid4().hex
     run_id = getattr(config.option, 'testrunuid', None) or uuid.uuid4().hex
-  _session_cache.append(os.path.join(tempfile.gettempdir(), f'gdm-test-jax-cache-{run_id}'))
-  compile_cache.enable(os.path.join(_session_cache[0], 'tests'), min_compile_seconds=0.5)
+    config.option.testrunuid = run_id        # what xdist hands its workers
+  SESSION['dir'] = os.path.join(tempfile.gettempdir(), f'gdm-test-jax-cache-{run_id}')
+  compile_cache.enable(os.path.join(SESSION['dir'], 'tests'), min_compile_seconds=0.5)
   # Launchers the tests start cache in $XDG_CACHE_HOME/gdm/jax by default: this session's
   # too, not the user's, so that nothing is written to the home directory and a warm cache
   # left by earlier runs does not make the suite look faster than on CI.
-  os.environ['XDG_CACHE_HOME'] = _session_cache[0]
+  os.environ['XDG_CACHE_HOME'] = SESSION['dir']
 
 
 def pytest_sessionfinish(session):
   if not hasattr(session.config, 'workerinput'):     # the controller, after every worker
-    shutil.rmtree(_session_cache[0], ignore_errors=True)
+    shutil.rmtree(SESSION['dir'], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):

@@ -169,17 +169,26 @@ def train(exp: Experiment, profile: tuple[int, int] | None = None):
     exp.release()
 
 
+def _compile_ahead(exp: Experiment, train_step):
+  """train_step, compiling on a thread for the run's first call (gdm/train/precompile.py)
+  while the state is initialised or restored; as it was when the run is already done."""
+  cfg = exp.config.train
+  start = exp.checkpointer.latest_step() or 0
+  if start >= cfg.num_steps:
+    return train_step
+  # the first call's shape, as `load` makes it
+  first = min(cfg.steps_per_call - start % cfg.steps_per_call, cfg.num_steps - start)
+  batch_shapes = precompile.abstract_batch(exp.pipeline.batch(0), cfg.batch_size, first,
+                                           exp.micro_batches)
+  return precompile.AheadOfTime(train_step, (exp.abstract_state, batch_shapes, exp.base_key))
+
+
 def _train(exp: Experiment, profile):
   cfg = exp.config.train
   total, per_call = cfg.num_steps, cfg.steps_per_call
   train_step = compile_train_step(exp)
-  start = (exp.checkpointer.latest_step() or 0) if cfg.compile_ahead else total
-  if start < total:                  # the first call's shape, as `load` makes it
-    first = min(per_call - start % per_call, total - start)
-    batch_shapes = precompile.abstract_batch(exp.pipeline.batch(0), cfg.batch_size, first,
-                                             exp.micro_batches)
-    train_step = precompile.AheadOfTime(train_step,
-                                        (exp.abstract_state, batch_shapes, exp.base_key))
+  if cfg.compile_ahead:
+    train_step = _compile_ahead(exp, train_step)
   state, resumed = exp.restore_or_init()
   step = int(state.step)
   if resumed is not None:

@@ -9,8 +9,8 @@ step is lowered against the abstract state and the first call's batch shape; cal
 batch of that shape go to the compiled executable directly (no second trace), any other
 call (the shorter last call of a run, a resume that walked back to an older checkpoint) to
 the jitted function as before. Only the batch is checked per call: the state and the key
-keep their shapes from call to call. A failure on the thread is left for that jitted call to raise with its
-usual message.
+keep their shapes from call to call. A failure on the thread is left for that jitted call
+to raise with its usual message.
 """
 import threading
 
